@@ -1,0 +1,346 @@
+/**
+ * The one Gitea REST client. URLs are built only from the route templates in
+ * routes.ts, scoped to one repository; reads of paginated lists fetch every
+ * page (the first, then the rest in parallel using X-Total-Count); transient
+ * failures are retried with bounded backoff. Errors name the failing call.
+ */
+import {
+  DEFAULT_RETRY,
+  NetworkError,
+  fetchTransport,
+  isTransientStatus,
+  retryAfterMs,
+  sleep as realSleep,
+  type HttpResponse,
+  type HttpTransport,
+  type RetryPolicy,
+} from "./http";
+import { ROUTES, type RouteName } from "./routes";
+import type {
+  CollaboratorPermission,
+  GiteaAttachment,
+  GiteaBranch,
+  GiteaChangedFile,
+  GiteaComment,
+  GiteaCommit,
+  GiteaContents,
+  GiteaIssue,
+  GiteaLabel,
+  GiteaPullRequest,
+  GiteaRepository,
+  GiteaReview,
+  GiteaReviewComment,
+  GiteaUser,
+} from "./types";
+
+/** Gitea caps `limit` at 50 by default (MAX_RESPONSE_ITEMS). */
+export const PAGE_LIMIT = 50;
+const PAGE_CONCURRENCY = 8;
+
+export class GiteaError extends Error {
+  constructor(
+    readonly call: string,
+    readonly status: number | undefined,
+    detail: string,
+  ) {
+    super(`Gitea ${call} failed: ${detail}`);
+    this.name = "GiteaError";
+  }
+}
+
+export type GiteaClientOptions = {
+  /** `<server>/api/v1` */
+  apiUrl: string;
+  token: string;
+  owner: string;
+  repo: string;
+  transport?: HttpTransport;
+  retry?: Partial<RetryPolicy>;
+  sleep?: (ms: number) => Promise<void>;
+  log?: (message: string) => void;
+};
+
+type Params = Record<string, string | number>;
+type Query = Record<string, string | number | boolean | undefined>;
+
+type CallOptions<T> = {
+  query?: Query;
+  body?: unknown;
+  /**
+   * For requests that are not idempotent (POST): looks for the object a
+   * previous attempt may have created before the answer was lost, so a retry
+   * never creates a duplicate. Without it such requests are retried only when
+   * the server clearly refused them (429, 503).
+   */
+  findExisting?: () => Promise<T | undefined>;
+  /** Statuses that are an answer, not an error (e.g. 404 when asking whether something exists). */
+  accept?: number[];
+};
+
+export type Result<T> = { status: number; data: T; headers: HttpResponse["headers"] };
+
+export class GiteaClient {
+  readonly owner: string;
+  readonly repo: string;
+  private readonly apiUrl: string;
+  private readonly token: string;
+  private readonly transport: HttpTransport;
+  private readonly retry: RetryPolicy;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly log: (message: string) => void;
+
+  constructor(options: GiteaClientOptions) {
+    this.apiUrl = options.apiUrl.replace(/\/+$/, "");
+    this.token = options.token;
+    this.owner = options.owner;
+    this.repo = options.repo;
+    this.transport = options.transport ?? fetchTransport;
+    this.retry = { ...DEFAULT_RETRY, ...options.retry };
+    this.sleep = options.sleep ?? realSleep;
+    this.log = options.log ?? (() => {});
+  }
+
+  /** Fills a route template; owner and repo come from the client, never from callers. */
+  url(route: RouteName, params: Params = {}, query: Query = {}): string {
+    const [, template] = ROUTES[route].split(" ", 2) as [string, string];
+    const all: Params = { owner: this.owner, repo: this.repo, ...params };
+    const path = template.replace(/\{(\w+)\}/g, (_, name: string) => {
+      const value = all[name];
+      if (value === undefined) throw new Error(`route ${route}: missing parameter ${name}`);
+      // File paths keep their slashes; every other parameter is one segment.
+      return name === "filepath"
+        ? String(value).split("/").map(encodeURIComponent).join("/")
+        : encodeURIComponent(String(value));
+    });
+    const search = new URLSearchParams();
+    for (const [k, v] of Object.entries(query)) if (v !== undefined) search.set(k, String(v));
+    const qs = search.toString();
+    return `${this.apiUrl}${path}${qs ? `?${qs}` : ""}`;
+  }
+
+  async call<T>(route: RouteName, params: Params = {}, options: CallOptions<T> = {}): Promise<Result<T>> {
+    const [method] = ROUTES[route].split(" ", 1) as [string];
+    const url = this.url(route, params, options.query);
+    const name = `${method} ${url.slice(this.apiUrl.length).split("?")[0]}`;
+    const idempotent = method === "GET" || method === "PUT" || method === "PATCH" || method === "DELETE";
+    const headers: Record<string, string> = { accept: "application/json" };
+    if (this.token) headers.authorization = `token ${this.token}`;
+    let body: string | undefined;
+    if (options.body !== undefined) {
+      headers["content-type"] = "application/json";
+      body = JSON.stringify(options.body);
+    }
+
+    let lastProblem = "";
+    for (let attempt = 1; attempt <= this.retry.attempts; attempt++) {
+      if (attempt > 1 && options.findExisting) {
+        const existing = await options.findExisting().catch(() => undefined);
+        if (existing !== undefined) return { status: 200, data: existing, headers: { get: () => null } };
+      }
+      let res: HttpResponse;
+      try {
+        res = await this.transport.send({ method, url, headers, body, timeoutMs: this.retry.timeoutMs });
+      } catch (error) {
+        if (!(error instanceof NetworkError)) throw error;
+        lastProblem = error.message;
+        const safe = idempotent || options.findExisting !== undefined;
+        if (!safe || attempt === this.retry.attempts) break;
+        await this.backoff(name, attempt, undefined, lastProblem);
+        continue;
+      }
+      if ((res.status >= 200 && res.status < 300) || options.accept?.includes(res.status)) {
+        return { status: res.status, data: parseBody<T>(res.text), headers: res.headers };
+      }
+      lastProblem = `HTTP ${res.status}${errorMessage(res.text)}`;
+      const refused = res.status === 429 || res.status === 503;
+      const retryable =
+        isTransientStatus(res.status) && (idempotent || refused || options.findExisting !== undefined);
+      if (!retryable || attempt === this.retry.attempts) {
+        throw new GiteaError(name, res.status, lastProblem);
+      }
+      await this.backoff(name, attempt, retryAfterMs(res.headers.get("retry-after")), lastProblem);
+    }
+    throw new GiteaError(name, undefined, `${lastProblem} (after ${this.retry.attempts} attempts)`);
+  }
+
+  private async backoff(name: string, attempt: number, serverDelay: number | undefined, problem: string) {
+    const delay = Math.min(this.retry.maxDelayMs, serverDelay ?? this.retry.baseDelayMs * 2 ** (attempt - 1));
+    this.log(`Gitea ${name}: ${problem}; retrying in ${delay} ms (attempt ${attempt + 1} of ${this.retry.attempts})`);
+    await this.sleep(delay);
+  }
+
+  /** Every item of a paginated list: page 1 first, the remaining pages in parallel. */
+  async all<T>(route: RouteName, params: Params = {}, query: Query = {}): Promise<T[]> {
+    const first = await this.call<T[]>(route, params, { query: { ...query, page: 1, limit: PAGE_LIMIT } });
+    const items = [...(first.data ?? [])];
+    const total = Number(first.headers.get("x-total-count"));
+    if (Number.isFinite(total) && total > 0 && first.headers.get("x-total-count") !== null) {
+      const pages = Math.ceil(total / PAGE_LIMIT);
+      const rest = Array.from({ length: Math.max(0, pages - 1) }, (_, i) => i + 2);
+      const results: T[][] = new Array(rest.length);
+      for (let i = 0; i < rest.length; i += PAGE_CONCURRENCY) {
+        const batch = rest.slice(i, i + PAGE_CONCURRENCY);
+        const got = await Promise.all(
+          batch.map((page) => this.call<T[]>(route, params, { query: { ...query, page, limit: PAGE_LIMIT } })),
+        );
+        got.forEach((r, j) => (results[i + j] = r.data ?? []));
+      }
+      for (const page of results) items.push(...page);
+      return items;
+    }
+    // No total: keep reading while pages come back full.
+    let page = 1;
+    let last = first.data ?? [];
+    while (last.length >= PAGE_LIMIT) {
+      page += 1;
+      last = (await this.call<T[]>(route, params, { query: { ...query, page, limit: PAGE_LIMIT } })).data ?? [];
+      items.push(...last);
+    }
+    return items;
+  }
+
+  // ── Typed calls ──────────────────────────────────────────────────────────
+
+  async version(): Promise<string> {
+    return (await this.call<{ version: string }>("version")).data.version;
+  }
+  async currentUser(): Promise<GiteaUser> {
+    return (await this.call<GiteaUser>("currentUser")).data;
+  }
+  async repository(): Promise<GiteaRepository> {
+    return (await this.call<GiteaRepository>("repo")).data;
+  }
+  /** undefined when the token may not ask (403), so callers can fall back or refuse. */
+  async collaboratorPermission(login: string): Promise<CollaboratorPermission | undefined> {
+    const res = await this.call<CollaboratorPermission>(
+      "collaboratorPermission",
+      { collaborator: login },
+      { accept: [403, 404] },
+    );
+    if (res.status === 403) return undefined;
+    if (res.status === 404) return { permission: "none" };
+    return res.data;
+  }
+  async issue(index: number): Promise<GiteaIssue> {
+    return (await this.call<GiteaIssue>("issue", { index })).data;
+  }
+  /** Issue comments are not paginated on Gitea 1.22: one call returns them all. */
+  async issueComments(index: number, before?: string): Promise<GiteaComment[]> {
+    return (await this.call<GiteaComment[]>("issueComments", { index }, { query: { before } })).data ?? [];
+  }
+  async comment(id: number): Promise<GiteaComment> {
+    return (await this.call<GiteaComment>("comment", { id })).data;
+  }
+  async createComment(index: number, body: string, author?: string): Promise<GiteaComment> {
+    return (
+      await this.call<GiteaComment>(
+        "createIssueComment",
+        { index },
+        {
+          body: { body },
+          findExisting: async () =>
+            (await this.issueComments(index)).find((c) => c.body === body && (!author || c.user?.login === author)),
+        },
+      )
+    ).data;
+  }
+  async editComment(id: number, body: string): Promise<GiteaComment> {
+    return (await this.call<GiteaComment>("editComment", { id }, { body: { body } })).data;
+  }
+  async issueAssets(index: number): Promise<GiteaAttachment[]> {
+    return (await this.call<GiteaAttachment[]>("issueAssets", { index })).data ?? [];
+  }
+  async commentAssets(id: number): Promise<GiteaAttachment[]> {
+    return (await this.call<GiteaAttachment[]>("commentAssets", { id })).data ?? [];
+  }
+  async pull(index: number): Promise<GiteaPullRequest> {
+    return (await this.call<GiteaPullRequest>("pull", { index })).data;
+  }
+  async pullFiles(index: number): Promise<GiteaChangedFile[]> {
+    return this.all<GiteaChangedFile>("pullFiles", { index });
+  }
+  async pullCommits(index: number): Promise<GiteaCommit[]> {
+    return this.all<GiteaCommit>("pullCommits", { index }, { verification: false, files: false });
+  }
+  async pullReviews(index: number): Promise<GiteaReview[]> {
+    return this.all<GiteaReview>("pullReviews", { index });
+  }
+  async pullReviewComments(index: number, id: number): Promise<GiteaReviewComment[]> {
+    return (await this.call<GiteaReviewComment[]>("pullReviewComments", { index, id })).data ?? [];
+  }
+  async openPulls(): Promise<GiteaPullRequest[]> {
+    return this.all<GiteaPullRequest>("pulls", {}, { state: "open" });
+  }
+  async createPull(head: string, base: string, title: string, body: string): Promise<GiteaPullRequest> {
+    return (
+      await this.call<GiteaPullRequest>(
+        "createPull",
+        {},
+        {
+          body: { head, base, title, body },
+          findExisting: async () => (await this.openPulls()).find((p) => p.head.ref === head && p.base.ref === base),
+        },
+      )
+    ).data;
+  }
+  async createReview(
+    index: number,
+    review: { body: string; event: "COMMENT"; comments: { path: string; body: string; new_position?: number; old_position?: number }[]; commit_id?: string },
+  ): Promise<GiteaReview> {
+    return (await this.call<GiteaReview>("createPullReview", { index }, { body: review })).data;
+  }
+  async branch(name: string): Promise<GiteaBranch | undefined> {
+    const res = await this.call<GiteaBranch>("branch", { branch: name }, { accept: [404] });
+    return res.status === 404 ? undefined : res.data;
+  }
+  async branches(): Promise<GiteaBranch[]> {
+    return this.all<GiteaBranch>("branches");
+  }
+  async deleteBranch(name: string): Promise<void> {
+    await this.call<unknown>("deleteBranch", { branch: name }, { accept: [404] });
+  }
+  async repoLabels(): Promise<GiteaLabel[]> {
+    return this.all<GiteaLabel>("repoLabels");
+  }
+  async issueLabels(index: number): Promise<GiteaLabel[]> {
+    return (await this.call<GiteaLabel[]>("issueLabels", { index })).data ?? [];
+  }
+  async replaceIssueLabels(index: number, labelIds: number[]): Promise<GiteaLabel[]> {
+    return (await this.call<GiteaLabel[]>("replaceIssueLabels", { index }, { body: { labels: labelIds } })).data ?? [];
+  }
+  async contents(path: string, ref?: string): Promise<GiteaContents | GiteaContents[] | undefined> {
+    const res = await this.call<GiteaContents | GiteaContents[]>(
+      "contents",
+      { filepath: path },
+      { query: { ref }, accept: [404] },
+    );
+    return res.status === 404 ? undefined : res.data;
+  }
+  async changeFiles(change: {
+    branch: string;
+    message: string;
+    files: { operation: "create" | "update" | "delete"; path: string; content?: string; sha?: string }[];
+    author?: { name: string; email: string };
+  }): Promise<{ commit?: { sha?: string; html_url?: string } }> {
+    const body = { ...change, committer: change.author };
+    return (await this.call<{ commit?: { sha?: string; html_url?: string } }>("changeFiles", {}, { body })).data;
+  }
+}
+
+function parseBody<T>(text: string): T {
+  if (!text) return undefined as T;
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    return text as T;
+  }
+}
+
+function errorMessage(text: string): string {
+  try {
+    const parsed = JSON.parse(text) as { message?: string };
+    return parsed.message ? `: ${parsed.message}` : "";
+  } catch {
+    return text ? `: ${text.slice(0, 200)}` : "";
+  }
+}

@@ -1,0 +1,300 @@
+/**
+ * Gitea event payloads (GITHUB_EVENT_PATH) parsed into one typed,
+ * discriminated context. Shapes follow what Gitea Actions really delivers
+ * (see README "Gitea events"): `synchronized`, `label_updated`, `reviewed`,
+ * review events with `review: {type, content}` and no `comment`, no user
+ * `type`, no top-level `label`/`assignee`.
+ */
+import type { GiteaPermissions } from "./types";
+
+export class ContextError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ContextError";
+  }
+}
+
+/** A dispatch that cannot run; carries what is needed to tell the backend so. */
+export class DispatchError extends ContextError {
+  constructor(
+    message: string,
+    readonly progressEndpoint?: string,
+    readonly correlationId?: string,
+  ) {
+    super(message);
+    this.name = "DispatchError";
+  }
+}
+
+export type RepoRef = {
+  owner: string;
+  name: string;
+  fullName: string;
+  defaultBranch: string;
+  /** Public web URL of the repository, from the payload. */
+  htmlUrl: string;
+};
+
+export type Person = { login: string; id: number; fullName?: string };
+
+/** The issue or pull request an event is about. */
+export type Entity = {
+  number: number;
+  isPR: boolean;
+  title: string;
+  body: string;
+  author: Person;
+  state: string;
+  labels: string[];
+  assignees: string[];
+  htmlUrl: string;
+};
+
+/** Where the request for Claude came from, with its text. */
+export type TriggerSource =
+  | { kind: "comment"; commentId: number; body: string; createdAt: string; author: Person }
+  | { kind: "review"; reviewType: string; body: string; author: Person }
+  | { kind: "review_comment"; body: string; author: Person }
+  | { kind: "issue"; author: Person }
+  | { kind: "pull_request"; author: Person };
+
+type Common = {
+  eventName: string;
+  action: string;
+  repository: RepoRef;
+  sender: Person;
+  /**
+   * `repository.permissions` from the payload, present only when Gitea
+   * computed it for the sender (issue_comment: the commenter; opened issues
+   * and PRs: the poster when the poster is the sender). Otherwise undefined:
+   * the payload says nothing about the sender.
+   */
+  senderPermissions?: GiteaPermissions;
+};
+
+export type EntityEvent = Common & {
+  kind: "entity";
+  entity: Entity;
+  trigger: TriggerSource;
+};
+
+export type AutomationEvent = Common & {
+  kind: "automation";
+  /** workflow_dispatch inputs (strings), empty for other events. */
+  inputs: Record<string, string>;
+};
+
+export type DispatchEvent = Common & {
+  kind: "dispatch";
+  source: "repository_dispatch" | "workflow_dispatch";
+  description: string;
+  progressEndpoint?: string;
+  correlationId?: string;
+};
+
+export type EventContext = EntityEvent | AutomationEvent | DispatchEvent;
+
+type Json = Record<string, unknown>;
+
+const isObj = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
+
+class Reader {
+  constructor(private readonly eventName: string) {}
+  fail(field: string, expected: string): never {
+    throw new ContextError(`Event '${this.eventName}': payload field '${field}' is missing or not ${expected}.`);
+  }
+  obj(v: unknown, field: string): Json {
+    return isObj(v) ? v : this.fail(field, "an object");
+  }
+  str(v: unknown, field: string): string {
+    return typeof v === "string" ? v : this.fail(field, "a string");
+  }
+  optStr(v: unknown): string {
+    return typeof v === "string" ? v : "";
+  }
+  num(v: unknown, field: string): number {
+    return typeof v === "number" && Number.isFinite(v) ? v : this.fail(field, "a number");
+  }
+  person(v: unknown, field: string): Person {
+    const o = this.obj(v, field);
+    return {
+      login: this.str(o.login, `${field}.login`),
+      id: typeof o.id === "number" ? o.id : 0,
+      ...(typeof o.full_name === "string" && o.full_name ? { fullName: o.full_name } : {}),
+    };
+  }
+  repository(v: unknown): RepoRef {
+    const o = this.obj(v, "repository");
+    const fullName = this.str(o.full_name, "repository.full_name");
+    const owner = isObj(o.owner) && typeof o.owner.login === "string" ? o.owner.login : fullName.split("/")[0];
+    const name = typeof o.name === "string" ? o.name : fullName.split("/")[1];
+    if (!owner || !name) this.fail("repository.full_name", "'owner/name'");
+    return {
+      owner,
+      name,
+      fullName,
+      defaultBranch: this.optStr(o.default_branch) || "main",
+      htmlUrl: this.optStr(o.html_url),
+    };
+  }
+  permissions(v: unknown): GiteaPermissions | undefined {
+    if (!isObj(v)) return undefined;
+    return { admin: v.admin === true, push: v.push === true, pull: v.pull === true };
+  }
+  names(v: unknown, key: "name" | "login"): string[] {
+    if (!Array.isArray(v)) return [];
+    return v.flatMap((x) => (isObj(x) && typeof x[key] === "string" ? [x[key] as string] : []));
+  }
+  entity(v: unknown, field: string, isPR: boolean): Entity {
+    const o = this.obj(v, field);
+    const assignees = this.names(o.assignees, "login");
+    if (!assignees.length && isObj(o.assignee) && typeof o.assignee.login === "string") assignees.push(o.assignee.login);
+    return {
+      number: this.num(o.number, `${field}.number`),
+      isPR,
+      title: this.optStr(o.title),
+      body: this.optStr(o.body),
+      author: this.person(o.user, `${field}.user`),
+      state: this.optStr(o.state) || "open",
+      labels: this.names(o.labels, "name"),
+      assignees,
+      htmlUrl: this.optStr(o.html_url),
+    };
+  }
+}
+
+export const SUPPORTED_EVENTS = [
+  "issue_comment",
+  "issues",
+  "pull_request",
+  "pull_request_target",
+  "pull_request_review",
+  "pull_request_review_comment",
+  "workflow_dispatch",
+  "repository_dispatch",
+  "schedule",
+  "push",
+] as const;
+
+/** Dispatch fields, from repository_dispatch's client_payload or workflow_dispatch inputs. */
+export const DISPATCH_FIELDS = ["description", "progress_endpoint", "correlation_id"] as const;
+
+export function parseEvent(eventName: string, payload: unknown): EventContext {
+  const r = new Reader(eventName);
+  if (!(SUPPORTED_EVENTS as readonly string[]).includes(eventName)) {
+    throw new ContextError(
+      `Event '${eventName}' is not supported. Supported events: ${SUPPORTED_EVENTS.join(", ")}.`,
+    );
+  }
+  const p = r.obj(payload, "(payload)");
+  const common = {
+    eventName,
+    action: r.optStr(p.action),
+    repository: r.repository(p.repository),
+    sender: r.person(p.sender, "sender"),
+  };
+
+  switch (eventName) {
+    case "issue_comment": {
+      const issue = r.obj(p.issue, "issue");
+      const isPR = p.is_pull === true || isObj(issue.pull_request);
+      const comment = r.obj(p.comment, "comment");
+      const author = r.person(comment.user, "comment.user");
+      return {
+        ...common,
+        kind: "entity",
+        entity: r.entity(issue, "issue", isPR),
+        trigger: {
+          kind: "comment",
+          commentId: r.num(comment.id, "comment.id"),
+          body: r.optStr(comment.body),
+          createdAt: r.optStr(comment.created_at),
+          author,
+        },
+        // Gitea computes these for the doer of the comment event.
+        senderPermissions: author.login === common.sender.login ? r.permissions(r.obj(p.repository, "repository").permissions) : undefined,
+      };
+    }
+    case "issues": {
+      const entity = r.entity(p.issue, "issue", false);
+      const posterIsSender = entity.author.login === common.sender.login;
+      return {
+        ...common,
+        kind: "entity",
+        entity,
+        trigger: { kind: "issue", author: entity.author },
+        // For issues events Gitea describes the poster; that answers for the sender only when they are the same.
+        senderPermissions:
+          common.action === "opened" && posterIsSender ? r.permissions(r.obj(p.repository, "repository").permissions) : undefined,
+      };
+    }
+    case "pull_request":
+    case "pull_request_target":
+    case "pull_request_review":
+    case "pull_request_review_comment": {
+      const pr = r.entity(p.pull_request, "pull_request", true);
+      const posterIsSender = pr.author.login === common.sender.login;
+      let trigger: TriggerSource;
+      if (eventName === "pull_request_review") {
+        const review = r.obj(p.review, "review");
+        trigger = {
+          kind: "review",
+          reviewType: r.optStr(review.type),
+          body: r.optStr(review.content),
+          author: common.sender,
+        };
+      } else if (eventName === "pull_request_review_comment") {
+        const review = isObj(p.review) ? p.review : {};
+        trigger = { kind: "review_comment", body: r.optStr(review.content), author: common.sender };
+      } else {
+        trigger = { kind: "pull_request", author: pr.author };
+      }
+      const opened = eventName.startsWith("pull_request") && !eventName.includes("review") && common.action === "opened";
+      return {
+        ...common,
+        kind: "entity",
+        entity: pr,
+        trigger,
+        senderPermissions: opened && posterIsSender ? r.permissions(r.obj(p.repository, "repository").permissions) : undefined,
+      };
+    }
+    case "repository_dispatch": {
+      const client = isObj(p.client_payload) ? p.client_payload : {};
+      return dispatchOrAutomation(common, "repository_dispatch", client);
+    }
+    case "workflow_dispatch": {
+      const inputs = isObj(p.inputs) ? p.inputs : {};
+      return dispatchOrAutomation(common, "workflow_dispatch", inputs);
+    }
+    default:
+      return { ...common, kind: "automation", inputs: {} };
+  }
+}
+
+function dispatchOrAutomation(common: Common, source: DispatchEvent["source"], fields: Json): EventContext {
+  const text = (k: string) => (typeof fields[k] === "string" ? (fields[k] as string).trim() : fields[k] === undefined || fields[k] === null ? "" : String(fields[k]));
+  const description = text("description");
+  const progressEndpoint = text("progress_endpoint");
+  const correlationId = text("correlation_id");
+  const carriesDispatch = Boolean(description || progressEndpoint || correlationId);
+  if (!carriesDispatch) {
+    const inputs = Object.fromEntries(Object.keys(fields).map((k) => [k, text(k)]));
+    return { ...common, kind: "automation", inputs };
+  }
+  if (!description) {
+    const where = source === "repository_dispatch" ? "client_payload.description" : "inputs.description";
+    throw new DispatchError(
+      `Event '${source}': '${where}' is missing: a dispatch with ${progressEndpoint ? "progress_endpoint" : "correlation_id"} must say what to do in 'description'.`,
+      progressEndpoint || undefined,
+      correlationId || undefined,
+    );
+  }
+  return {
+    ...common,
+    kind: "dispatch",
+    source,
+    description,
+    ...(progressEndpoint ? { progressEndpoint } : {}),
+    ...(correlationId ? { correlationId } : {}),
+  };
+}

@@ -1,0 +1,90 @@
+/**
+ * HTTP for the Gitea client: one small transport interface (so tests and the
+ * fault suite can drive it), per-request timeouts, and bounded retries with
+ * backoff for transient failures (5xx, 429 with Retry-After, resets, timeouts).
+ */
+
+export type HttpRequest = {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body?: string;
+  timeoutMs: number;
+};
+
+export type HttpResponse = {
+  status: number;
+  headers: { get(name: string): string | null };
+  text: string;
+};
+
+export interface HttpTransport {
+  send(req: HttpRequest): Promise<HttpResponse>;
+}
+
+/** Network-level failure (no HTTP answer): reset, refused, DNS, timeout. */
+export class NetworkError extends Error {
+  constructor(
+    message: string,
+    readonly timedOut: boolean,
+  ) {
+    super(message);
+    this.name = "NetworkError";
+  }
+}
+
+export const fetchTransport: HttpTransport = {
+  async send(req) {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), req.timeoutMs);
+    try {
+      const res = await fetch(req.url, {
+        method: req.method,
+        headers: req.headers,
+        body: req.body,
+        signal: controller.signal,
+      });
+      const text = await res.text();
+      return { status: res.status, headers: res.headers, text };
+    } catch (error) {
+      if (controller.signal.aborted) {
+        throw new NetworkError(`no answer within ${req.timeoutMs} ms`, true);
+      }
+      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+      throw new NetworkError(cause?.code ?? cause?.message ?? (error as Error).message, false);
+    } finally {
+      clearTimeout(timer);
+    }
+  },
+};
+
+export type RetryPolicy = {
+  /** Total attempts, including the first. */
+  attempts: number;
+  /** First backoff delay; doubles on each retry. */
+  baseDelayMs: number;
+  /** Longest single wait, including a server's Retry-After. */
+  maxDelayMs: number;
+  timeoutMs: number;
+};
+
+export const DEFAULT_RETRY: RetryPolicy = {
+  attempts: 4,
+  baseDelayMs: 500,
+  maxDelayMs: 10_000,
+  timeoutMs: 30_000,
+};
+
+export const isTransientStatus = (status: number) =>
+  status === 429 || status === 500 || status === 502 || status === 503 || status === 504;
+
+/** Seconds or an HTTP date, per RFC 9110; undefined when absent or unreadable. */
+export function retryAfterMs(header: string | null, now = Date.now()): number | undefined {
+  if (!header) return undefined;
+  const trimmed = header.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
+  const date = Date.parse(trimmed);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

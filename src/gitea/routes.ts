@@ -1,0 +1,50 @@
+/**
+ * Every Gitea REST route this action calls, as `METHOD /path/{param}` templates
+ * relative to `<server>/api/v1`, spelled exactly as in Gitea's swagger spec.
+ * The client builds its URLs from these templates only, so the contract test
+ * can check the whole surface against the spec.
+ */
+export const ROUTES = {
+  version: "GET /version",
+  currentUser: "GET /user",
+  repo: "GET /repos/{owner}/{repo}",
+  collaboratorPermission: "GET /repos/{owner}/{repo}/collaborators/{collaborator}/permission",
+  issue: "GET /repos/{owner}/{repo}/issues/{index}",
+  issueComments: "GET /repos/{owner}/{repo}/issues/{index}/comments",
+  createIssueComment: "POST /repos/{owner}/{repo}/issues/{index}/comments",
+  comment: "GET /repos/{owner}/{repo}/issues/comments/{id}",
+  editComment: "PATCH /repos/{owner}/{repo}/issues/comments/{id}",
+  issueAssets: "GET /repos/{owner}/{repo}/issues/{index}/assets",
+  commentAssets: "GET /repos/{owner}/{repo}/issues/comments/{id}/assets",
+  issueLabels: "GET /repos/{owner}/{repo}/issues/{index}/labels",
+  replaceIssueLabels: "PUT /repos/{owner}/{repo}/issues/{index}/labels",
+  addIssueLabels: "POST /repos/{owner}/{repo}/issues/{index}/labels",
+  removeIssueLabel: "DELETE /repos/{owner}/{repo}/issues/{index}/labels/{id}",
+  repoLabels: "GET /repos/{owner}/{repo}/labels",
+  pull: "GET /repos/{owner}/{repo}/pulls/{index}",
+  pulls: "GET /repos/{owner}/{repo}/pulls",
+  createPull: "POST /repos/{owner}/{repo}/pulls",
+  pullFiles: "GET /repos/{owner}/{repo}/pulls/{index}/files",
+  pullCommits: "GET /repos/{owner}/{repo}/pulls/{index}/commits",
+  pullReviews: "GET /repos/{owner}/{repo}/pulls/{index}/reviews",
+  createPullReview: "POST /repos/{owner}/{repo}/pulls/{index}/reviews",
+  pullReviewComments: "GET /repos/{owner}/{repo}/pulls/{index}/reviews/{id}/comments",
+  branches: "GET /repos/{owner}/{repo}/branches",
+  branch: "GET /repos/{owner}/{repo}/branches/{branch}",
+  createBranch: "POST /repos/{owner}/{repo}/branches",
+  deleteBranch: "DELETE /repos/{owner}/{repo}/branches/{branch}",
+  contents: "GET /repos/{owner}/{repo}/contents/{filepath}",
+  changeFiles: "POST /repos/{owner}/{repo}/contents",
+  raw: "GET /repos/{owner}/{repo}/raw/{filepath}",
+} as const;
+
+export type RouteName = keyof typeof ROUTES;
+
+/**
+ * Routes newer than Gitea 1.22 (absent from the 1.22 swagger spec), with the
+ * version that introduced them. The contract test accepts only these extras.
+ */
+export const NEWER_ROUTES: Record<string, string> = {
+  "POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches": "1.24",
+  "GET /repos/{owner}/{repo}/actions/runs/{run}": "1.23",
+};

@@ -1,0 +1,141 @@
+/** The parts of Gitea's REST objects this action reads (names as in Gitea's swagger spec). */
+
+export type GiteaUser = {
+  id: number;
+  login: string;
+  full_name?: string;
+  email?: string;
+  is_admin?: boolean;
+};
+
+export type GiteaPermissions = { admin?: boolean; push?: boolean; pull?: boolean };
+
+export type GiteaRepository = {
+  id?: number;
+  name: string;
+  full_name: string;
+  owner: GiteaUser;
+  default_branch?: string;
+  html_url?: string;
+  clone_url?: string;
+  private?: boolean;
+  fork?: boolean;
+  permissions?: GiteaPermissions;
+};
+
+export type GiteaLabel = { id: number; name: string; color?: string; description?: string };
+
+export type GiteaIssue = {
+  id: number;
+  number: number;
+  title: string;
+  body?: string | null;
+  user: GiteaUser;
+  state: string;
+  html_url?: string;
+  labels?: GiteaLabel[] | null;
+  assignee?: GiteaUser | null;
+  assignees?: GiteaUser[] | null;
+  created_at?: string;
+  updated_at?: string;
+  pull_request?: { merged?: boolean; merged_at?: string | null; draft?: boolean; html_url?: string } | null;
+};
+
+export type GiteaComment = {
+  id: number;
+  body: string;
+  user: GiteaUser;
+  html_url?: string;
+  issue_url?: string;
+  pull_request_url?: string;
+  created_at: string;
+  updated_at?: string;
+};
+
+export type GiteaBranchRef = {
+  label?: string;
+  ref: string;
+  sha: string;
+  repo_id?: number;
+  repo?: GiteaRepository | null;
+};
+
+export type GiteaPullRequest = {
+  id: number;
+  number: number;
+  title: string;
+  body?: string | null;
+  user: GiteaUser;
+  state: string;
+  merged?: boolean;
+  html_url?: string;
+  head: GiteaBranchRef;
+  base: GiteaBranchRef;
+  additions?: number;
+  deletions?: number;
+  changed_files?: number;
+  created_at?: string;
+  labels?: GiteaLabel[] | null;
+};
+
+export type GiteaChangedFile = {
+  filename: string;
+  previous_filename?: string;
+  status: string;
+  additions: number;
+  deletions: number;
+  changes: number;
+};
+
+export type GiteaCommit = {
+  sha: string;
+  commit: { message: string; author?: { name?: string; email?: string; date?: string } };
+  author?: GiteaUser | null;
+};
+
+export type GiteaReview = {
+  id: number;
+  body: string;
+  state: string;
+  user: GiteaUser | null;
+  commit_id?: string;
+  submitted_at?: string;
+  comments_count?: number;
+  html_url?: string;
+};
+
+export type GiteaReviewComment = {
+  id: number;
+  body: string;
+  user: GiteaUser | null;
+  path: string;
+  position?: number;
+  original_position?: number;
+  diff_hunk?: string;
+  created_at?: string;
+  html_url?: string;
+};
+
+export type GiteaAttachment = {
+  id: number;
+  name: string;
+  size?: number;
+  browser_download_url: string;
+};
+
+export type GiteaBranch = { name: string; commit: { id: string; message?: string } };
+
+export type GiteaContents = {
+  type: string;
+  name: string;
+  path: string;
+  sha: string;
+  size?: number;
+  encoding?: string | null;
+  content?: string | null;
+};
+
+export type CollaboratorPermission = {
+  permission: "owner" | "admin" | "write" | "read" | "none" | string;
+  role_name?: string;
+};

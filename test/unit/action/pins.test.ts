@@ -1,0 +1,46 @@
+import { spawn } from "node:child_process";
+import { describe, expect, it } from "vitest";
+import { PINS } from "../../../src/pins";
+import { ROOT, actionYml, pinsTable, readRoot } from "../../support/repo";
+
+function git(args: string[]): Promise<{ code: number; out: string }> {
+  return new Promise((resolve) => {
+    const child = spawn("git", args, { cwd: ROOT });
+    let out = "";
+    child.stdout.on("data", (d: Buffer) => (out += d));
+    child.on("close", (code) => resolve({ code: code ?? 1, out: out.trim() }));
+  });
+}
+
+describe("PINS.md", () => {
+  const pins = pinsTable();
+
+  it("agrees with action.yml and src/pins.ts", () => {
+    const run = actionYml().runs.steps.find((s) => s.id === "run")!;
+    expect(pins["Base action"]).toBe("anthropics/claude-code-base-action");
+    expect(run.uses).toBe(`${pins["Base action"]}@${pins["Base action SHA"]}`);
+    expect(pins["Base action SHA"]).toBe(PINS.baseActionSha);
+    expect(pins["Claude Code CLI"]).toBe(PINS.cliVersion);
+    expect(pins["Minimum CLI for --json-schema"]).toBe(PINS.jsonSchemaMinCliVersion);
+    expect(readRoot("action.yml")).toContain(`# ${pins["Base action date"]}`);
+  });
+
+  it("records full SHAs, the fallback and the CLI minimum from the design", () => {
+    for (const key of ["Action SHA", "Base action SHA", "Fallback base action SHA"]) expect(pins[key], key).toMatch(/^[0-9a-f]{40}$/);
+    expect(pins["Fallback base action SHA"]).toBe("8340e82814887420fe4c1163688f74ce614b9253");
+    expect(PINS.jsonSchemaMinCliVersion).toBe("2.0.45");
+    const [major, minor, patch] = PINS.cliVersion.split(".").map(Number);
+    expect(major! * 1e6 + minor! * 1e3 + patch!).toBeGreaterThanOrEqual(2 * 1e6 + 0 * 1e3 + 45);
+    expect(readRoot("PINS.md")).toMatch(/node24/);
+  });
+
+  it("pins the action to a commit of this repository", async () => {
+    const inRepo = await git(["rev-parse", "--is-inside-work-tree"]);
+    if (inRepo.out !== "true") return;
+    const exists = await git(["cat-file", "-e", `${pins["Action SHA"]}^{commit}`]);
+    expect(exists.code, `Action SHA ${pins["Action SHA"]} is not a commit of this repository`).toBe(0);
+    // The pinned commit must contain the action it pins.
+    const file = await git(["cat-file", "-e", `${pins["Action SHA"]}:action.yml`]);
+    expect(file.code).toBe(0);
+  });
+});
