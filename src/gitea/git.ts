@@ -1,0 +1,170 @@
+/**
+ * git in the workspace, always as argv arrays spawned asynchronously. Push
+ * authentication is an http.extraheader in the repository's local config (as
+ * actions/checkout does), so the token never appears in a URL, an argument or
+ * a log; finish restores what was there before.
+ */
+import { spawn } from "node:child_process";
+
+export type CommandResult = { code: number; stdout: string; stderr: string };
+
+export interface CommandRunner {
+  run(command: string, args: string[], options: { cwd: string; env?: Record<string, string | undefined> }): Promise<CommandResult>;
+}
+
+export const spawnRunner: CommandRunner = {
+  run(command, args, { cwd, env }) {
+    return new Promise((resolve, reject) => {
+      const child = spawn(command, args, { cwd, env: env ?? process.env, stdio: ["ignore", "pipe", "pipe"] });
+      let stdout = "";
+      let stderr = "";
+      child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+      child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+      child.on("error", reject);
+      child.on("close", (code) => resolve({ code: code ?? 1, stdout, stderr }));
+    });
+  },
+};
+
+export class GitError extends Error {
+  constructor(args: string[], result: CommandResult) {
+    super(`git ${args.join(" ")} failed (exit ${result.code}): ${result.stderr.trim().split("\n").slice(-3).join(" ")}`);
+    this.name = "GitError";
+  }
+}
+
+export class Git {
+  constructor(
+    private readonly runner: CommandRunner,
+    readonly cwd: string,
+    private readonly env: Record<string, string | undefined> = { ...process.env, GIT_TERMINAL_PROMPT: "0" },
+  ) {}
+
+  async run(args: string[]): Promise<string> {
+    const result = await this.runner.run("git", args, { cwd: this.cwd, env: this.env });
+    if (result.code !== 0) throw new GitError(args, result);
+    return result.stdout.trim();
+  }
+
+  async tryRun(args: string[]): Promise<CommandResult> {
+    return this.runner.run("git", args, { cwd: this.cwd, env: this.env });
+  }
+}
+
+/** `http.<scheme>://<host>/.extraheader` for the remote's server. */
+export function authConfigKey(remoteUrl: string): string {
+  const url = new URL(remoteUrl);
+  return `http.${url.protocol}//${url.host}/.extraheader`;
+}
+
+export function authHeaderValue(token: string): string {
+  return `AUTHORIZATION: basic ${Buffer.from(`x-access-token:${token}`).toString("base64")}`;
+}
+
+export type GitAuth = { key: string; previous: string[] };
+
+/** Sets identity and push auth; returns what finish needs to undo the auth. */
+export async function configureGit(
+  git: Git,
+  options: { name: string; email: string; token: string },
+): Promise<GitAuth | undefined> {
+  await git.run(["config", "--local", "user.name", options.name]);
+  await git.run(["config", "--local", "user.email", options.email]);
+  const remote = (await git.tryRun(["remote", "get-url", "origin"])).stdout.trim();
+  if (!/^https?:\/\//.test(remote) || !options.token) return undefined;
+  const key = authConfigKey(remote);
+  const existing = await git.tryRun(["config", "--local", "--get-all", key]);
+  const previous = existing.code === 0 ? existing.stdout.split("\n").filter(Boolean) : [];
+  await git.tryRun(["config", "--local", "--unset-all", key]);
+  await git.run(["config", "--local", key, authHeaderValue(options.token)]);
+  return { key, previous };
+}
+
+export async function restoreGitAuth(git: Git, auth: GitAuth): Promise<void> {
+  await git.tryRun(["config", "--local", "--unset-all", auth.key]);
+  for (const value of auth.previous) await git.run(["config", "--local", "--add", auth.key, value]);
+}
+
+const pad = (n: number) => String(n).padStart(2, "0");
+
+/** `<prefix><kind>-<n>-YYYYMMDD-HHMM` (UTC), e.g. claude/issue-12-20260101-1200. */
+export function workBranchName(prefix: string, kind: "issue" | "pr" | "task", n: number | string | undefined, now: Date): string {
+  const stamp = `${now.getUTCFullYear()}${pad(now.getUTCMonth() + 1)}${pad(now.getUTCDate())}-${pad(now.getUTCHours())}${pad(now.getUTCMinutes())}`;
+  const id = n === undefined || n === "" ? "" : `-${String(n).toLowerCase().replace(/[^a-z0-9._-]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 40)}`;
+  return `${prefix}${kind}${id}-${stamp}`;
+}
+
+export type WorkBranch = {
+  name: string;
+  base: string;
+  startSha: string;
+  isNew: boolean;
+  pushable: boolean;
+};
+
+/** Checks out an open same-repository PR's head branch (pushes go back to it). */
+export async function checkoutPullBranch(git: Git, headRef: string, baseRef: string): Promise<WorkBranch> {
+  await git.run(["fetch", "--no-tags", "origin", `+refs/heads/${headRef}:refs/remotes/origin/${headRef}`]);
+  await git.run(["checkout", "-B", headRef, `refs/remotes/origin/${headRef}`]);
+  await git.tryRun(["branch", `--set-upstream-to=origin/${headRef}`, headRef]);
+  const startSha = await git.run(["rev-parse", "HEAD"]);
+  return { name: headRef, base: baseRef, startSha, isNew: false, pushable: true };
+}
+
+/**
+ * A new branch for this run from `from` (a branch of origin, or a PR ref such
+ * as refs/pull/7/head for a fork's PR). Nothing is pushed: Claude's first push
+ * creates it, and finish deletes it if it ends up with no commits.
+ */
+export async function createWorkBranch(git: Git, name: string, from: { ref: string; base: string }): Promise<WorkBranch> {
+  const tracking = from.ref.startsWith("refs/") ? `refs/remotes/origin/claude-base/${name}` : `refs/remotes/origin/${from.ref}`;
+  const source = from.ref.startsWith("refs/") ? from.ref : `refs/heads/${from.ref}`;
+  await git.run(["fetch", "--no-tags", "origin", `+${source}:${tracking}`]);
+  await git.run(["checkout", "-B", name, tracking]);
+  const startSha = await git.run(["rev-parse", "HEAD"]);
+  return { name, base: from.base, startSha, isNew: true, pushable: true };
+}
+
+export type BranchOutcome = {
+  /** The branch that holds Claude's work, or "" when there is none. */
+  branch: string;
+  commits: number;
+  pushed: boolean;
+  deleted: boolean;
+  note?: string;
+};
+
+export interface RemoteBranches {
+  branch(name: string): Promise<{ commit: { id: string } } | undefined>;
+  deleteBranch(name: string): Promise<void>;
+}
+
+/**
+ * After the run: push commits Claude left unpushed, and delete a new branch
+ * that got no commits, so no empty branch is left behind.
+ */
+export async function finalizeBranch(git: Git, remote: RemoteBranches, branch: WorkBranch): Promise<BranchOutcome> {
+  const local = await git.tryRun(["rev-parse", "--verify", "--quiet", `refs/heads/${branch.name}`]);
+  const localSha = local.code === 0 ? local.stdout.trim() : "";
+  const counted = localSha ? await git.tryRun(["rev-list", "--count", `${branch.startSha}..${localSha}`]) : undefined;
+  const localCommits = counted && counted.code === 0 ? Number(counted.stdout.trim()) : 0;
+  const remoteBranch = await remote.branch(branch.name);
+  const remoteSha = remoteBranch?.commit.id;
+
+  let pushed = false;
+  let note: string | undefined;
+  if (localSha && localCommits > 0 && remoteSha !== localSha && branch.pushable) {
+    const push = await git.tryRun(["push", "origin", `refs/heads/${branch.name}:refs/heads/${branch.name}`]);
+    if (push.code === 0) pushed = true;
+    else note = `could not push leftover commits to ${branch.name}: ${push.stderr.trim().split("\n").slice(-1)[0] ?? ""}`;
+  }
+
+  const after = pushed ? localSha : remoteSha;
+  const hasWork = after !== undefined && after !== branch.startSha;
+  if (branch.isNew && !hasWork) {
+    if (remoteSha !== undefined) await remote.deleteBranch(branch.name);
+    return { branch: "", commits: 0, pushed: false, deleted: remoteSha !== undefined, ...(note ? { note } : {}) };
+  }
+  if (!branch.isNew) return { branch: branch.name, commits: localCommits, pushed, deleted: false, ...(note ? { note } : {}) };
+  return { branch: remoteSha !== undefined || pushed ? branch.name : "", commits: localCommits, pushed, deleted: false, ...(note ? { note } : {}) };
+}

@@ -1,0 +1,68 @@
+/**
+ * Who may drive the token. Fails closed: the sender needs write access to the
+ * repository, proven either by the payload (only where Gitea computed the
+ * permissions for the sender) or by the collaborator-permission API; bots and
+ * the Actions user only when listed in allowed_bots.
+ */
+import type { GiteaClient } from "./client";
+import type { EventContext, Person } from "./context";
+
+export type PermissionDecision =
+  | { allowed: true; how: string }
+  | { allowed: false; reason: string };
+
+const ACTIONS_USERS = new Set(["gitea-actions", "forgejo-actions"]);
+const WRITE = new Set(["owner", "admin", "write"]);
+
+/** Gitea users carry no `type`: the Actions user has a negative id; bots are named like bots. */
+export function isBot(person: Person): boolean {
+  const login = person.login.toLowerCase();
+  return person.id < 0 || ACTIONS_USERS.has(login) || /\[bot\]$/.test(login) || /(^|[-_.])bot$/.test(login);
+}
+
+const normalizeBot = (login: string) => login.toLowerCase().replace(/\[bot\]$/, "");
+
+export function botAllowed(login: string, allowedBots: "*" | string[]): boolean {
+  if (allowedBots === "*") return true;
+  return allowedBots.map(normalizeBot).includes(normalizeBot(login));
+}
+
+export async function checkSender(
+  ctx: EventContext,
+  client: Pick<GiteaClient, "collaboratorPermission">,
+  allowedBots: "*" | string[],
+): Promise<PermissionDecision> {
+  // Dispatches, schedules and pushes can only be started by users who can
+  // already write (or by the repository itself); there is no commenter to check.
+  if (ctx.kind !== "entity") return { allowed: true, how: `${ctx.eventName} is started by the repository's writers` };
+
+  const sender = ctx.sender;
+  if (isBot(sender)) {
+    return botAllowed(sender.login, allowedBots)
+      ? { allowed: true, how: `${sender.login} is listed in allowed_bots` }
+      : {
+          allowed: false,
+          reason: `@${sender.login} is a bot or the Actions user, and bots may only trigger Claude when listed in \`allowed_bots\` (or \`allowed_bots: '*'\`).`,
+        };
+  }
+
+  if (ctx.senderPermissions) {
+    return ctx.senderPermissions.push || ctx.senderPermissions.admin
+      ? { allowed: true, how: `the event payload gives @${sender.login} write access` }
+      : { allowed: false, reason: `@${sender.login} does not have write access to ${ctx.repository.fullName}.` };
+  }
+
+  const answer = await client.collaboratorPermission(sender.login);
+  if (!answer) {
+    return {
+      allowed: false,
+      reason:
+        `I could not verify that @${sender.login} may write to ${ctx.repository.fullName}: on '${ctx.eventName}' events the payload does not describe the sender, ` +
+        "and the token cannot read other users' permissions (Gitea answers 403 to the job token). " +
+        "To allow this trigger, pass a `gitea_token` whose user is a repository admin (or a site admin).",
+    };
+  }
+  return WRITE.has(answer.permission)
+    ? { allowed: true, how: `@${sender.login} has '${answer.permission}' permission` }
+    : { allowed: false, reason: `@${sender.login} has '${answer.permission}' permission on ${ctx.repository.fullName}; write access is required.` };
+}

@@ -1,0 +1,78 @@
+/**
+ * Untrusted text (issue bodies, comments, reviews, commit messages) is cleaned
+ * before it can reach a prompt: HTML entities are decoded first (so an encoded
+ * comment cannot slip through), then HTML comments, invisible and bidi control
+ * characters, hidden HTML attributes, image alt text and link titles go.
+ */
+
+const NAMED_ENTITIES: Record<string, string> = {
+  amp: "&",
+  lt: "<",
+  gt: ">",
+  quot: '"',
+  apos: "'",
+  nbsp: "\u00a0",
+  shy: "\u00ad",
+  zwj: "\u200d",
+  zwnj: "\u200c",
+  lrm: "\u200e",
+  rlm: "\u200f",
+};
+
+/** Decodes numeric and common named entities, repeatedly, so `&amp;lt;` cannot hide a `<`. */
+export function decodeEntities(text: string): string {
+  let current = text;
+  for (let i = 0; i < 3; i++) {
+    const next = current.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (match, ref: string) => {
+      if (ref[0] === "#") {
+        const code = ref[1] === "x" || ref[1] === "X" ? parseInt(ref.slice(2), 16) : parseInt(ref.slice(1), 10);
+        return Number.isFinite(code) && code >= 0 && code <= 0x10ffff ? String.fromCodePoint(code) : match;
+      }
+      return NAMED_ENTITIES[ref.toLowerCase()] ?? match;
+    });
+    if (next === current) break;
+    current = next;
+  }
+  return current;
+}
+
+export function stripHtmlComments(text: string): string {
+  // An unterminated comment hides everything after it in rendered markdown: drop it too.
+  return text.replace(/<!--[\s\S]*?(-->|$)/g, "");
+}
+
+/**
+ * Zero-width and formatting characters, bidi controls, soft hyphen, Unicode
+ * tag characters and variation selectors: invisible in the rendered page but
+ * read by a model.
+ */
+const INVISIBLE =
+  /[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufffb]|\udb40[\udc00-\udc7f]|\udb40[\udd00-\uddef]/g;
+
+export function stripInvisible(text: string): string {
+  return text.replace(INVISIBLE, "");
+}
+
+/** Attributes that carry text a reader never sees. */
+const HIDDEN_ATTRIBUTES = /\s(?:alt|title|aria-label|aria-description|data-[\w-]+|placeholder|hidden|style)\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]+)/gi;
+
+export function stripHiddenAttributes(text: string): string {
+  return text.replace(/<[a-z][^>]*>/gi, (tag) => tag.replace(HIDDEN_ATTRIBUTES, "").replace(/\s(?:hidden)(?=[\s>/])/gi, ""));
+}
+
+/** `![hidden words](url)` → `![](url)`; `[text](url "hidden words")` → `[text](url)`. */
+export function stripMarkdownHiddenText(text: string): string {
+  return text
+    .replace(/!\[[^\]]*\]\(/g, "![](")
+    .replace(/(\[[^\]]*\]\(\s*[^\s)]+)\s+(?:"[^"]*"|'[^']*'|\([^)]*\))\s*\)/g, "$1)");
+}
+
+export function sanitizeUntrusted(text: string): string {
+  if (!text) return "";
+  let out = decodeEntities(text);
+  out = stripHtmlComments(out);
+  out = stripInvisible(out);
+  out = stripHiddenAttributes(out);
+  out = stripMarkdownHiddenText(out);
+  return out.trim();
+}

@@ -1,0 +1,103 @@
+import { describe, expect, it } from "vitest";
+import { GiteaClient, GiteaError } from "../../../src/gitea/client";
+import { NetworkError, type HttpRequest, type HttpResponse, type HttpTransport } from "../../../src/gitea/http";
+
+type Reply = HttpResponse | NetworkError | ((req: HttpRequest) => HttpResponse);
+const res = (status: number, body: unknown, headers: Record<string, string> = {}): HttpResponse => ({
+  status,
+  text: body === undefined ? "" : JSON.stringify(body),
+  headers: { get: (n) => headers[n.toLowerCase()] ?? null },
+});
+
+function fake(replies: Reply[]) {
+  const sent: HttpRequest[] = [];
+  const transport: HttpTransport = {
+    async send(req) {
+      sent.push(req);
+      const next = replies.shift();
+      if (!next) throw new Error(`unexpected request ${req.method} ${req.url}`);
+      if (next instanceof NetworkError) throw next;
+      return typeof next === "function" ? next(req) : next;
+    },
+  };
+  const sleeps: number[] = [];
+  const client = new GiteaClient({
+    apiUrl: "http://gitea.test/api/v1/",
+    token: "tok123",
+    owner: "acme",
+    repo: "my app",
+    transport,
+    sleep: async (ms) => void sleeps.push(ms),
+  });
+  return { client, sent, sleeps };
+}
+
+describe("GiteaClient", () => {
+  it("builds URLs from route templates and authenticates with the token header", async () => {
+    const { client, sent } = fake([res(200, { id: 1, number: 4, title: "t", user: { id: 1, login: "a" }, state: "open" })]);
+    await client.issue(4);
+    expect(sent[0]!.url).toBe("http://gitea.test/api/v1/repos/acme/my%20app/issues/4");
+    expect(sent[0]!.headers.authorization).toBe("token tok123");
+    expect(client.url("contents", { filepath: "docs/a b.md" }, { ref: "main" })).toBe(
+      "http://gitea.test/api/v1/repos/acme/my%20app/contents/docs/a%20b.md?ref=main",
+    );
+  });
+
+  it("reads every page: the first, then the rest in parallel from X-Total-Count", async () => {
+    const page = (n: number, count: number) => Array.from({ length: count }, (_, i) => ({ filename: `f${n}-${i}`, status: "added", additions: 1, deletions: 0, changes: 1 }));
+    const { client, sent } = fake([
+      res(200, page(1, 50), { "x-total-count": "120" }),
+      (req) => res(200, page(Number(new URL(req.url).searchParams.get("page")), new URL(req.url).searchParams.get("page") === "3" ? 20 : 50)),
+      (req) => res(200, page(Number(new URL(req.url).searchParams.get("page")), new URL(req.url).searchParams.get("page") === "3" ? 20 : 50)),
+    ]);
+    const files = await client.pullFiles(9);
+    expect(files).toHaveLength(120);
+    expect(files[0]!.filename).toBe("f1-0");
+    expect(files[119]!.filename).toBe("f3-19");
+    expect(sent.map((r) => new URL(r.url).searchParams.get("page"))).toEqual(["1", "2", "3"]);
+    expect(new URL(sent[0]!.url).searchParams.get("limit")).toBe("50");
+  });
+
+  it("retries transient failures with backoff and honours Retry-After", async () => {
+    const { client, sleeps } = fake([
+      res(502, { message: "bad gateway" }),
+      res(429, { message: "slow down" }, { "retry-after": "2" }),
+      new NetworkError("ECONNRESET", false),
+      res(200, { version: "1.22.6" }),
+    ]);
+    expect(await client.version()).toBe("1.22.6");
+    expect(sleeps).toEqual([500, 2000, 2000]);
+  });
+
+  it("gives up after the bounded attempts with an error naming the call", async () => {
+    const { client } = fake([res(500, { message: "boom" }), res(500, {}), res(500, {}), res(500, { message: "still" })]);
+    await expect(client.issue(3)).rejects.toThrow("Gitea GET /repos/acme/my%20app/issues/3 failed: HTTP 500: still");
+  });
+
+  it("does not retry client errors", async () => {
+    const { client, sent } = fake([res(404, { message: "The target couldn't be found." })]);
+    await expect(client.pull(2)).rejects.toBeInstanceOf(GiteaError);
+    expect(sent).toHaveLength(1);
+  });
+
+  it("never duplicates a comment: a retry first looks for the one a lost answer created", async () => {
+    const created = { id: 77, body: "hello", user: { id: 1, login: "bot" }, created_at: "2026-01-01T00:00:00Z" };
+    const { client, sent } = fake([new NetworkError("ECONNRESET", false), res(200, [created])]);
+    expect(await client.createComment(5, "hello", "bot")).toEqual(created);
+    expect(sent.map((r) => r.method)).toEqual(["POST", "GET"]);
+  });
+
+  it("retries a POST when nothing was created", async () => {
+    const created = { id: 78, body: "hi", user: { id: 1, login: "bot" }, created_at: "2026-01-01T00:00:00Z" };
+    const { client, sent } = fake([res(503, {}), res(200, []), res(201, created)]);
+    expect(await client.createComment(5, "hi")).toEqual(created);
+    expect(sent.map((r) => r.method)).toEqual(["POST", "GET", "POST"]);
+  });
+
+  it("reports a 403 on the permission endpoint as 'cannot ask' and 404 as no permission", async () => {
+    const { client } = fake([res(403, { message: "forbidden" }), res(404, { message: "nope" }), res(200, { permission: "write" })]);
+    expect(await client.collaboratorPermission("bob")).toBeUndefined();
+    expect(await client.collaboratorPermission("eve")).toEqual({ permission: "none" });
+    expect(await client.collaboratorPermission("alice")).toEqual({ permission: "write" });
+  });
+});

@@ -1,0 +1,84 @@
+import { describe, expect, it } from "vitest";
+import { parseEvent } from "../../../src/gitea/context";
+import { botAllowed, checkSender, isBot } from "../../../src/gitea/permissions";
+
+const repository = (perm?: object) => ({ full_name: "acme/app", name: "app", owner: { login: "acme" }, html_url: "https://g/acme/app", ...(perm ? { permissions: perm } : {}) });
+const user = (login: string, id = 5) => ({ id, login });
+
+const comment = (sender: { id: number; login: string }, perm?: object) =>
+  parseEvent("issue_comment", {
+    action: "created",
+    issue: { number: 1, title: "", body: "", user: user("poster"), state: "open" },
+    comment: { id: 9, body: "@claude", user: sender, created_at: "2026-01-01T00:00:00Z" },
+    repository: repository(perm),
+    sender,
+  });
+
+const assigned = (sender: { id: number; login: string }) =>
+  parseEvent("issues", { action: "assigned", number: 1, issue: { number: 1, title: "", body: "", user: user("poster"), state: "open" }, repository: repository({ push: true }), sender });
+
+const api = (answer: string | undefined) => {
+  const asked: string[] = [];
+  return {
+    asked,
+    client: {
+      async collaboratorPermission(login: string) {
+        asked.push(login);
+        return answer === undefined ? undefined : { permission: answer };
+      },
+    },
+  };
+};
+
+describe("isBot / botAllowed", () => {
+  it("recognises the Actions user and bot-like logins", () => {
+    expect(isBot({ login: "gitea-actions", id: -2 })).toBe(true);
+    expect(isBot({ login: "renovate[bot]", id: 4 })).toBe(true);
+    expect(isBot({ login: "deploy-bot", id: 4 })).toBe(true);
+    expect(isBot({ login: "robot", id: 4 })).toBe(false);
+    expect(isBot({ login: "alice", id: 4 })).toBe(false);
+  });
+  it("matches allowed_bots case-insensitively and without [bot]", () => {
+    expect(botAllowed("Renovate[bot]", ["renovate"])).toBe(true);
+    expect(botAllowed("x-bot", "*")).toBe(true);
+    expect(botAllowed("x-bot", [])).toBe(false);
+  });
+});
+
+describe("checkSender", () => {
+  it("trusts issue_comment payload permissions for the commenter without an API call", async () => {
+    const { client, asked } = api("read");
+    expect(await checkSender(comment(user("alice"), { push: true }), client, [])).toMatchObject({ allowed: true });
+    const refused = await checkSender(comment(user("mallory"), { push: false, pull: true }), client, []);
+    expect(refused).toEqual({ allowed: false, reason: "@mallory does not have write access to acme/app." });
+    expect(asked).toEqual([]);
+  });
+
+  it("asks the API when the payload does not describe the sender, and fails closed on 403", async () => {
+    const writer = api("write");
+    expect(await checkSender(assigned(user("alice")), writer.client, [])).toMatchObject({ allowed: true });
+    expect(writer.asked).toEqual(["alice"]);
+
+    const reader = api("read");
+    expect(await checkSender(assigned(user("bob")), reader.client, [])).toMatchObject({ allowed: false });
+
+    const forbidden = api(undefined);
+    const decision = await checkSender(assigned(user("carol")), forbidden.client, []);
+    expect(decision.allowed).toBe(false);
+    if (!decision.allowed) expect(decision.reason).toContain("pass a `gitea_token` whose user is a repository admin");
+  });
+
+  it("refuses bots unless allowed_bots lists them", async () => {
+    const { client } = api("admin");
+    expect(await checkSender(comment(user("gitea-actions", -2), { push: true }), client, [])).toMatchObject({ allowed: false });
+    expect(await checkSender(comment(user("gitea-actions", -2), { push: true }), client, ["gitea-actions"])).toMatchObject({ allowed: true });
+    expect(await checkSender(comment(user("dependabot[bot]", 7), { push: true }), client, "*")).toMatchObject({ allowed: true });
+  });
+
+  it("does not check a commenter for dispatch and automation events", async () => {
+    const { client, asked } = api(undefined);
+    const ctx = parseEvent("workflow_dispatch", { inputs: { description: "x" }, repository: repository(), sender: user("alice") });
+    expect(await checkSender(ctx, client, [])).toMatchObject({ allowed: true });
+    expect(asked).toEqual([]);
+  });
+});
