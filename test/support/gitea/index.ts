@@ -1,0 +1,434 @@
+/**
+ * Gitea API emulator for tests: REST (/api/v1) checked against the Gitea
+ * 1.22 swagger spec, git smart HTTP backed by real bare repositories, fault
+ * injection and a request log.
+ *
+ *   const gitea = await startGitea();
+ *   gitea.addUser({ login: "alice", token: "t-alice" });
+ *   await gitea.createRepo({ owner: "alice", name: "demo", files: { "a.txt": "hi\n" } });
+ *   ...
+ *   await gitea.stop();
+ */
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { Core, type RequestLogEntry, type Violation } from "./core";
+import type { Faults } from "./faults";
+import type { CommitInfo, Identity } from "./git";
+import { EmulatorServer } from "./server";
+import { loadSpec } from "./spec";
+import {
+  type AccessMode,
+  type Attachment,
+  type CollaboratorPermission,
+  type Comment,
+  type Dispatch,
+  type Issue,
+  type Label,
+  type PullRequest,
+  type Repo,
+  type Review,
+  type Run,
+  type User,
+  isoNow,
+  repoKey,
+} from "./store";
+
+export type {
+  AccessMode,
+  Attachment,
+  Comment,
+  Dispatch,
+  Issue,
+  Label,
+  PullRequest,
+  Repo,
+  Review,
+  Run,
+  User,
+  RequestLogEntry,
+  Violation,
+  Identity,
+};
+export type { Fault, FaultSpec } from "./faults";
+export { EMULATOR_ROUTES, NEWER_EMULATOR_ROUTES } from "./routes/index";
+export { SWAGGER_PATH, loadSpec } from "./spec";
+export { Core } from "./core";
+
+export interface GiteaOptions {
+  /** reported by GET /version; gates routes newer than 1.22 (default "1.22.6") */
+  version?: string;
+  /** base of html_url / url fields (default: the emulator's own http://127.0.0.1:PORT) */
+  publicUrl?: string;
+  /** check requests/responses against the swagger spec when it exists (default true) */
+  validate?: boolean;
+}
+
+export interface CommitSummary {
+  sha: string;
+  subject: string;
+  message: string;
+  author: { name: string; email: string };
+  committer: { name: string; email: string };
+  parents: string[];
+}
+
+export class GiteaEmulator {
+  private constructor(
+    /** internals (state, git helpers); for payload builders and advanced tests */
+    readonly core: Core,
+    private readonly server: EmulatorServer,
+  ) {}
+
+  /** Starts an emulator on 127.0.0.1 with a random port. */
+  static async start(opts: GiteaOptions = {}): Promise<GiteaEmulator> {
+    const root = await mkdtemp(path.join(os.tmpdir(), "gitea-emu-"));
+    const spec = opts.validate === false ? null : loadSpec();
+    const core = new Core(
+      root,
+      { version: opts.version ?? "1.22.6", publicUrl: opts.publicUrl ?? null, validate: opts.validate ?? true },
+      spec,
+    );
+    await mkdir(core.reposRoot, { recursive: true });
+    await mkdir(core.scratch, { recursive: true });
+    const server = new EmulatorServer(core);
+    core.url = await server.listen();
+    return new GiteaEmulator(core, server);
+  }
+
+  /** http://127.0.0.1:PORT */
+  get url(): string {
+    return this.core.url;
+  }
+  /** url + "/api/v1" */
+  get apiUrl(): string {
+    return this.core.apiUrl;
+  }
+  /** base used in html_url fields */
+  get publicUrl(): string {
+    return this.core.publicUrl;
+  }
+  get version(): string {
+    return this.core.version;
+  }
+  /** whether the swagger spec was found and checks are on */
+  get validating(): boolean {
+    return this.core.options.validate && this.core.spec !== null;
+  }
+
+  /** Stops the server (hung requests are dropped) and deletes the repositories. */
+  async stop(): Promise<void> {
+    await this.server.stop();
+    await rm(this.core.root, { recursive: true, force: true });
+  }
+
+  // ---- seeding ---------------------------------------------------------------
+
+  /** Adds a user; `token` authenticates as that user. */
+  addUser(u: { login: string; full_name?: string; email?: string; is_admin?: boolean; token?: string }): User {
+    return this.core.store.addUser(u);
+  }
+
+  /** Another token for an existing user. */
+  addToken(login: string, token: string): void {
+    this.core.store.addToken(login, token);
+  }
+
+  /**
+   * Creates a bare repository with an initial commit of `files` on the default
+   * branch (committed as the owner; default files: README.md; `{}` = empty repo).
+   * A missing owner user is created.
+   */
+  createRepo(o: {
+    owner: string;
+    name: string;
+    default_branch?: string;
+    private?: boolean;
+    description?: string;
+    files?: Record<string, string>;
+  }): Promise<Repo> {
+    return this.core.createRepo(o);
+  }
+
+  /** Forks `repo` ("owner/name") into `newOwner` (branches and tags copied). */
+  forkRepo(repo: string, newOwner: string, name?: string): Promise<Repo> {
+    return this.core.forkRepo(repo, newOwner, name);
+  }
+
+  /** Collaborator permission; the owner is implicitly "owner", site admins "admin". */
+  setPermission(repo: string, login: string, permission: CollaboratorPermission): void {
+    const r = this.core.store.repo(repo);
+    const u = this.core.store.user(login);
+    r.collaborators.set(u.login.toLowerCase(), permission);
+  }
+
+  /** The access mode Gitea would compute for login (null = anonymous). */
+  permission(repo: string, login: string | null): AccessMode {
+    return this.core.store.accessMode(this.core.store.repo(repo), login);
+  }
+
+  /** Creates an issue; unknown label names are created on the fly. */
+  createIssue(
+    repo: string,
+    o: { title: string; body?: string; user: string; labels?: string[]; assignees?: string[]; state?: "open" | "closed"; created_at?: string },
+  ): Issue {
+    return this.core.store.addIssue(repo, o);
+  }
+
+  setIssueState(repo: string, index: number, state: "open" | "closed"): Issue {
+    const issue = this.core.store.issue(repo, index);
+    issue.state = state;
+    issue.closed_at = state === "closed" ? isoNow() : null;
+    this.core.store.touch(issue);
+    return issue;
+  }
+
+  /** Sets assignees (logins) of an issue or PR. */
+  setAssignees(repo: string, index: number, logins: string[]): Issue {
+    const issue = this.core.store.issue(repo, index);
+    issue.assignees = logins.map((l) => this.core.store.user(l).login);
+    this.core.store.touch(issue);
+    return issue;
+  }
+
+  /** Replaces an issue's labels by name (creating unknown labels). */
+  setIssueLabels(repo: string, index: number, names: string[]): Issue {
+    const issue = this.core.store.issue(repo, index);
+    issue.labels = names.map((n) => (this.core.store.labelByName(repo, n) ?? this.core.store.addLabel(repo, { name: n })).id);
+    this.core.store.touch(issue);
+    return issue;
+  }
+
+  createLabel(repo: string, l: { name: string; color?: string; description?: string; exclusive?: boolean }): Label {
+    return this.core.store.addLabel(repo, l);
+  }
+
+  addComment(repo: string, index: number, c: { user: string; body: string; created_at?: string }): Comment {
+    return this.core.store.addComment(repo, index, c);
+  }
+
+  /** Edits a comment body (as a later edit would). */
+  editComment(id: number, body: string): Comment {
+    const c = this.core.store.comments.get(id);
+    if (!c) throw new Error(`comment ${id} does not exist`);
+    c.body = body;
+    c.updated_at = isoNow();
+    return c;
+  }
+
+  /** Creates a branch at a branch, tag or sha; returns the sha. */
+  createBranch(repo: string, name: string, fromRef: string): Promise<string> {
+    return this.core.createBranch(repo, name, fromRef);
+  }
+
+  /**
+   * Commits files (null deletes) on a branch — created from the default branch
+   * when missing; author defaults to the repository owner (a login is accepted).
+   * Returns the new sha. Open PRs with this head branch follow.
+   */
+  commitFiles(
+    repo: string,
+    branch: string,
+    files: Record<string, string | null>,
+    message: string,
+    author?: Identity | string,
+  ): Promise<string> {
+    return this.core.commitFiles(repo, branch, files, message, author);
+  }
+
+  /**
+   * Opens a PR `head` → `base`. For a fork, pass `headRepo` ("owner/name");
+   * refs/pull/N/head is created in the base repository like Gitea does.
+   */
+  createPullRequest(
+    repo: string,
+    o: { title: string; body?: string; user: string; head: string; base: string; headRepo?: string },
+  ): Promise<PullRequest> {
+    return this.core.createPull(repo, o);
+  }
+
+  /** Submits a review (same rules as POST …/reviews). */
+  addReview(
+    repo: string,
+    index: number,
+    o: {
+      user: string;
+      type: "COMMENT" | "APPROVED" | "REQUEST_CHANGES" | "PENDING";
+      body: string;
+      comments?: { path: string; body: string; new_position?: number; old_position?: number }[];
+      commit_id?: string;
+    },
+  ): Promise<Review> {
+    return this.core.createReview(repo, index, { ...o, event: o.type });
+  }
+
+  /** Attachment metadata on an issue (or on one of its comments with commentId). */
+  addAttachment(repo: string, o: { index: number; commentId?: number; name: string; size?: number }): Attachment {
+    return this.core.store.addAttachment(repo, o);
+  }
+
+  /** A workflow run record (as GET …/actions/runs/{run} returns it). */
+  addRun(
+    repo: string,
+    o: { workflow: string; event?: string; status?: string; conclusion?: string | null; head_branch?: string; head_sha?: string; actor: string },
+  ): Run {
+    const r = this.core.store.repo(repo);
+    const run: Run = {
+      id: this.core.store.nextId("run"),
+      run_number: r.nextRunNumber++,
+      repo: repoKey(r.fullName),
+      workflow: o.workflow,
+      event: o.event ?? "workflow_dispatch",
+      status: o.status ?? "in_progress",
+      conclusion: o.conclusion ?? null,
+      head_branch: o.head_branch ?? r.defaultBranch,
+      head_sha: o.head_sha ?? "",
+      actor: this.core.store.user(o.actor).login,
+      display_title: o.workflow,
+      created_at: isoNow(),
+    };
+    this.core.store.runs.set(run.id, run);
+    return run;
+  }
+
+  // ---- faults & latency --------------------------------------------------------
+
+  get faults(): Faults {
+    return this.core.faults;
+  }
+
+  /** Extra latency for every API request (ms). */
+  setLatency(ms: number): void {
+    this.core.latencyMs = ms;
+  }
+
+  // ---- inspection ----------------------------------------------------------------
+
+  /** Every request received (API and git), oldest first. */
+  get requests(): readonly RequestLogEntry[] {
+    return this.core.requests;
+  }
+
+  /** Requests of the API only, optionally filtered by route template. */
+  apiRequests(route?: string): RequestLogEntry[] {
+    return this.core.requests.filter((r) => r.kind === "api" && (route === undefined || r.route === route));
+  }
+
+  clearLog(): void {
+    this.core.requests.length = 0;
+  }
+
+  /** Spec violations (and emulator errors) recorded so far. */
+  get violations(): readonly Violation[] {
+    return this.core.violations;
+  }
+
+  clearViolations(): void {
+    this.core.violations.length = 0;
+  }
+
+  get dispatches(): readonly Dispatch[] {
+    return this.core.store.dispatches;
+  }
+
+  getUser(login: string): User | undefined {
+    return this.core.store.findUser(login);
+  }
+
+  getRepo(repo: string): Repo | undefined {
+    return this.core.store.findRepo(repo);
+  }
+
+  getIssue(repo: string, index: number): Issue | undefined {
+    return this.core.store.findIssue(repo, index);
+  }
+
+  listComments(repo: string, index: number): Comment[] {
+    return this.core.store.issueComments(repo, index);
+  }
+
+  getComment(id: number): Comment | undefined {
+    return this.core.store.comments.get(id);
+  }
+
+  /** Label names of an issue. */
+  issueLabels(repo: string, index: number): string[] {
+    return this.core.store
+      .issue(repo, index)
+      .labels.map((id) => this.core.store.labels.get(id)?.name)
+      .filter((n): n is string => n !== undefined);
+  }
+
+  repoLabels(repo: string): Label[] {
+    return this.core.store.repoLabels(repo);
+  }
+
+  /** Branch names, read from git. */
+  async listBranches(repo: string): Promise<string[]> {
+    return (await this.core.store.repo(repo).git.branches()).map((b) => b.name).sort();
+  }
+
+  branchSha(repo: string, branch: string): Promise<string | null> {
+    return this.core.branchSha(repo, branch);
+  }
+
+  /** Resolves a branch, tag, full ref or sha; null when unknown. */
+  async resolveRef(repo: string, ref: string): Promise<string | null> {
+    return (await this.core.store.repo(repo).git.resolveRef(ref))?.sha ?? null;
+  }
+
+  /** File content (utf-8) at a ref, or null. */
+  async readFile(repo: string, ref: string, filePath: string): Promise<string | null> {
+    const r = this.core.store.repo(repo);
+    const resolved = await r.git.resolveRef(ref);
+    if (!resolved) return null;
+    const data = await r.git.readFile(resolved.sha, filePath);
+    return data ? data.toString("utf8") : null;
+  }
+
+  /** Commits reachable from a branch (newest first). */
+  async commitsOn(repo: string, branch: string): Promise<CommitSummary[]> {
+    const r = this.core.store.repo(repo);
+    const sha = await r.git.revParse(`refs/heads/${branch}`);
+    if (!sha) return [];
+    return (await r.git.log([sha])).map(summary);
+  }
+
+  pulls(repo: string): PullRequest[] {
+    return this.core.store.repoPulls(repo).sort((a, b) => a.index - b.index);
+  }
+
+  getPull(repo: string, index: number): PullRequest | undefined {
+    return this.core.store.findPull(repo, index);
+  }
+
+  /** Current head sha of a PR. */
+  pullHeadSha(repo: string, index: number): Promise<string | null> {
+    return this.core.pullHeadSha(this.core.pull(repo, index));
+  }
+
+  reviews(repo: string, index: number): Review[] {
+    return this.core.store.pullReviews(repo, index);
+  }
+
+  runs(repo: string): Run[] {
+    const k = repoKey(repo);
+    return [...this.core.store.runs.values()].filter((r) => r.repo === k);
+  }
+}
+
+function summary(c: CommitInfo): CommitSummary {
+  return {
+    sha: c.sha,
+    subject: c.subject,
+    message: c.message,
+    author: { name: c.author.name, email: c.author.email },
+    committer: { name: c.committer.name, email: c.committer.email },
+    parents: c.parents,
+  };
+}
+
+/** Starts an emulator (see GiteaOptions). */
+export function startGitea(opts: GiteaOptions = {}): Promise<GiteaEmulator> {
+  return GiteaEmulator.start(opts);
+}

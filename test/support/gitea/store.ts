@@ -1,0 +1,436 @@
+/**
+ * In-memory model of the emulated Gitea: users, tokens, repositories'
+ * metadata, issues, comments, labels, reviews, attachments, dispatches.
+ * Git content lives on disk (see git.ts); this holds everything else.
+ */
+import { randomUUID } from "node:crypto";
+import type { GitRepo } from "./git";
+
+export type AccessMode = "none" | "read" | "write" | "admin" | "owner";
+export type CollaboratorPermission = "read" | "write" | "admin";
+
+const RANK: Record<AccessMode, number> = { none: 0, read: 1, write: 2, admin: 3, owner: 4 };
+export function atLeast(mode: AccessMode, min: AccessMode): boolean {
+  return RANK[mode] >= RANK[min];
+}
+
+/** RFC3339, second precision, UTC (what Gitea emits with TZ=UTC). */
+export function isoNow(): string {
+  return toIso(new Date());
+}
+export function toIso(d: Date): string {
+  return d.toISOString().replace(/\.\d+Z$/, "Z");
+}
+/** Unix seconds of an RFC3339 string. */
+export function unix(iso: string): number {
+  return Math.floor(Date.parse(iso) / 1000);
+}
+
+export interface User {
+  id: number;
+  login: string;
+  full_name: string;
+  email: string;
+  is_admin: boolean;
+  created: string;
+}
+
+export interface Repo {
+  id: number;
+  owner: string;
+  name: string;
+  /** "owner/name" as created */
+  fullName: string;
+  defaultBranch: string;
+  private: boolean;
+  description: string;
+  /** full name of the repository this one was forked from */
+  parent: string | null;
+  created: string;
+  updated: string;
+  collaborators: Map<string, CollaboratorPermission>;
+  /** next issue/PR index */
+  nextIndex: number;
+  nextRunNumber: number;
+  git: GitRepo;
+}
+
+export interface Label {
+  id: number;
+  repo: string;
+  name: string;
+  color: string;
+  description: string;
+  exclusive: boolean;
+}
+
+export interface Issue {
+  id: number;
+  /** repo key (lower-case full name) */
+  repo: string;
+  index: number;
+  title: string;
+  body: string;
+  user: string;
+  labels: number[];
+  assignees: string[];
+  state: "open" | "closed";
+  isPull: boolean;
+  locked: boolean;
+  created_at: string;
+  updated_at: string;
+  closed_at: string | null;
+}
+
+export interface PullRequest {
+  id: number;
+  repo: string;
+  index: number;
+  /** repo key of the head repository */
+  headRepo: string;
+  headBranch: string;
+  baseBranch: string;
+  merged: boolean;
+  merged_at: string | null;
+}
+
+export interface Comment {
+  id: number;
+  repo: string;
+  issueIndex: number;
+  user: string;
+  body: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export type ReviewState = "APPROVED" | "COMMENT" | "REQUEST_CHANGES" | "PENDING";
+
+export interface ReviewComment {
+  id: number;
+  reviewId: number;
+  user: string;
+  path: string;
+  body: string;
+  /** line in the new file (0 = none) */
+  new_position: number;
+  /** line in the old file (0 = none) */
+  old_position: number;
+  commit_id: string;
+  diff_hunk: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface Review {
+  id: number;
+  repo: string;
+  index: number;
+  user: string;
+  state: ReviewState;
+  body: string;
+  commit_id: string;
+  official: boolean;
+  submitted_at: string | null;
+  updated_at: string;
+  comments: ReviewComment[];
+}
+
+export interface Attachment {
+  id: number;
+  uuid: string;
+  repo: string;
+  issueIndex: number;
+  /** set when attached to a comment */
+  commentId: number | null;
+  name: string;
+  size: number;
+  download_count: number;
+  created_at: string;
+}
+
+export interface Dispatch {
+  repo: string;
+  workflow: string;
+  ref: string;
+  inputs: Record<string, string>;
+  user: string;
+  at: string;
+  runId: number;
+}
+
+export interface Run {
+  id: number;
+  run_number: number;
+  repo: string;
+  workflow: string;
+  event: string;
+  status: string;
+  conclusion: string | null;
+  head_branch: string;
+  head_sha: string;
+  actor: string;
+  display_title: string;
+  created_at: string;
+}
+
+export class NotFound extends Error {}
+
+/** Repository key: Gitea names are case-insensitive. */
+export function repoKey(fullName: string): string {
+  return fullName.toLowerCase();
+}
+export function issueKey(repo: string, index: number): string {
+  return `${repoKey(repo)}#${index}`;
+}
+
+export class Store {
+  users = new Map<string, User>();
+  tokens = new Map<string, string>();
+  repos = new Map<string, Repo>();
+  labels = new Map<number, Label>();
+  issues = new Map<string, Issue>();
+  pulls = new Map<string, PullRequest>();
+  comments = new Map<number, Comment>();
+  reviews = new Map<number, Review>();
+  attachments = new Map<number, Attachment>();
+  dispatches: Dispatch[] = [];
+  runs = new Map<number, Run>();
+
+  private seq = { user: 1, repo: 1, label: 1, issue: 1, pull: 1, comment: 1, review: 1, attachment: 1, run: 1 };
+
+  nextId(kind: keyof Store["seq"]): number {
+    return this.seq[kind]++;
+  }
+
+  // ---- users -------------------------------------------------------------
+
+  addUser(u: { login: string; full_name?: string; email?: string; is_admin?: boolean; token?: string }): User {
+    const key = u.login.toLowerCase();
+    const existing = this.users.get(key);
+    if (existing) throw new Error(`user ${u.login} exists`);
+    const user: User = {
+      id: this.nextId("user"),
+      login: u.login,
+      full_name: u.full_name ?? "",
+      email: u.email ?? `${key}@example.com`,
+      is_admin: u.is_admin ?? false,
+      created: isoNow(),
+    };
+    this.users.set(key, user);
+    if (u.token) this.addToken(u.login, u.token);
+    return user;
+  }
+
+  addToken(login: string, token: string): void {
+    this.user(login);
+    this.tokens.set(token, login.toLowerCase());
+  }
+
+  findUser(login: string): User | undefined {
+    return this.users.get(login.toLowerCase());
+  }
+
+  user(login: string): User {
+    const u = this.findUser(login);
+    if (!u) throw new NotFound(`user ${login} does not exist`);
+    return u;
+  }
+
+  userByToken(token: string): User | undefined {
+    const login = this.tokens.get(token);
+    return login ? this.users.get(login) : undefined;
+  }
+
+  userByEmail(email: string): User | undefined {
+    const e = email.toLowerCase();
+    for (const u of this.users.values()) if (u.email.toLowerCase() === e) return u;
+    return undefined;
+  }
+
+  // ---- repositories --------------------------------------------------------
+
+  findRepo(fullName: string): Repo | undefined {
+    return this.repos.get(repoKey(fullName));
+  }
+
+  repo(fullName: string): Repo {
+    const r = this.findRepo(fullName);
+    if (!r) throw new NotFound(`repository ${fullName} does not exist`);
+    return r;
+  }
+
+  /** Gitea's GetUserRepoPermission, reduced to what the emulator models. */
+  accessMode(repo: Repo, login: string | null | undefined): AccessMode {
+    if (!login) return repo.private ? "none" : "read";
+    const user = this.findUser(login);
+    if (!user) return "none";
+    if (repo.owner.toLowerCase() === user.login.toLowerCase()) return "owner";
+    if (user.is_admin) return "admin";
+    const collab = repo.collaborators.get(user.login.toLowerCase());
+    if (collab) return collab;
+    return repo.private ? "none" : "read";
+  }
+
+  // ---- labels ---------------------------------------------------------------
+
+  addLabel(repo: string, l: { name: string; color?: string; description?: string; exclusive?: boolean }): Label {
+    const r = this.repo(repo);
+    const label: Label = {
+      id: this.nextId("label"),
+      repo: repoKey(r.fullName),
+      name: l.name,
+      color: (l.color ?? "ee0701").replace(/^#/, ""),
+      description: l.description ?? "",
+      exclusive: l.exclusive ?? false,
+    };
+    this.labels.set(label.id, label);
+    return label;
+  }
+
+  repoLabels(repo: string): Label[] {
+    const k = repoKey(repo);
+    return [...this.labels.values()].filter((l) => l.repo === k).sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  labelByName(repo: string, name: string): Label | undefined {
+    return this.repoLabels(repo).find((l) => l.name === name);
+  }
+
+  // ---- issues ---------------------------------------------------------------
+
+  findIssue(repo: string, index: number): Issue | undefined {
+    return this.issues.get(issueKey(repo, index));
+  }
+
+  issue(repo: string, index: number): Issue {
+    const i = this.findIssue(repo, index);
+    if (!i) throw new NotFound(`issue ${repo}#${index} does not exist`);
+    return i;
+  }
+
+  addIssue(
+    repo: string,
+    o: {
+      title: string;
+      body?: string;
+      user: string;
+      labels?: string[];
+      assignees?: string[];
+      state?: "open" | "closed";
+      isPull?: boolean;
+      created_at?: string;
+    },
+  ): Issue {
+    const r = this.repo(repo);
+    const poster = this.user(o.user);
+    const labels = (o.labels ?? []).map((name) => {
+      const l = this.labelByName(r.fullName, name) ?? this.addLabel(r.fullName, { name });
+      return l.id;
+    });
+    const now = o.created_at ?? isoNow();
+    const state = o.state ?? "open";
+    const issue: Issue = {
+      id: this.nextId("issue"),
+      repo: repoKey(r.fullName),
+      index: r.nextIndex++,
+      title: o.title,
+      body: o.body ?? "",
+      user: poster.login,
+      labels,
+      assignees: (o.assignees ?? []).map((a) => this.user(a).login),
+      state,
+      isPull: o.isPull ?? false,
+      locked: false,
+      created_at: now,
+      updated_at: now,
+      closed_at: state === "closed" ? now : null,
+    };
+    this.issues.set(issueKey(r.fullName, issue.index), issue);
+    return issue;
+  }
+
+  touch(issue: Issue): void {
+    issue.updated_at = isoNow();
+  }
+
+  // ---- comments -------------------------------------------------------------
+
+  addComment(repo: string, index: number, c: { user: string; body: string; created_at?: string }): Comment {
+    const issue = this.issue(repo, index);
+    const user = this.user(c.user);
+    const at = c.created_at ?? isoNow();
+    const comment: Comment = {
+      id: this.nextId("comment"),
+      repo: issue.repo,
+      issueIndex: index,
+      user: user.login,
+      body: c.body,
+      created_at: at,
+      updated_at: at,
+    };
+    this.comments.set(comment.id, comment);
+    this.touch(issue);
+    return comment;
+  }
+
+  issueComments(repo: string, index: number): Comment[] {
+    const k = repoKey(repo);
+    return [...this.comments.values()]
+      .filter((c) => c.repo === k && c.issueIndex === index)
+      .sort((a, b) => unix(a.created_at) - unix(b.created_at) || a.id - b.id);
+  }
+
+  // ---- pulls ------------------------------------------------------------------
+
+  findPull(repo: string, index: number): PullRequest | undefined {
+    return this.pulls.get(issueKey(repo, index));
+  }
+
+  repoPulls(repo: string): PullRequest[] {
+    const k = repoKey(repo);
+    return [...this.pulls.values()].filter((p) => p.repo === k);
+  }
+
+  // ---- reviews ----------------------------------------------------------------
+
+  pullReviews(repo: string, index: number): Review[] {
+    const k = repoKey(repo);
+    return [...this.reviews.values()].filter((r) => r.repo === k && r.index === index).sort((a, b) => a.id - b.id);
+  }
+
+  // ---- attachments ------------------------------------------------------------
+
+  addAttachment(
+    repo: string,
+    o: { index: number; commentId?: number; name: string; size?: number; created_at?: string },
+  ): Attachment {
+    const issue = this.issue(repo, o.index);
+    if (o.commentId !== undefined) {
+      const c = this.comments.get(o.commentId);
+      if (!c || c.repo !== issue.repo || c.issueIndex !== o.index) throw new NotFound(`comment ${o.commentId} not on ${repo}#${o.index}`);
+    }
+    const a: Attachment = {
+      id: this.nextId("attachment"),
+      uuid: randomUUID(),
+      repo: issue.repo,
+      issueIndex: o.index,
+      commentId: o.commentId ?? null,
+      name: o.name,
+      size: o.size ?? 0,
+      download_count: 0,
+      created_at: o.created_at ?? isoNow(),
+    };
+    this.attachments.set(a.id, a);
+    return a;
+  }
+
+  issueAttachments(repo: string, index: number): Attachment[] {
+    const k = repoKey(repo);
+    return [...this.attachments.values()].filter((a) => a.repo === k && a.issueIndex === index && a.commentId === null);
+  }
+
+  commentAttachments(commentId: number): Attachment[] {
+    return [...this.attachments.values()].filter((a) => a.commentId === commentId);
+  }
+}
