@@ -325,6 +325,31 @@ export class GiteaClient {
     const body = { ...change, committer: change.author };
     return (await this.call<{ commit?: { sha?: string; html_url?: string } }>("changeFiles", {}, { body })).data;
   }
+  /**
+   * One commit through the multi-file contents API. With `newBranch`, Gitea
+   * first creates that branch from `branch` and commits there. (Added for the
+   * gitea MCP server's commit_files; changeFiles above is unchanged.)
+   */
+  async commitFiles(change: {
+    branch: string;
+    newBranch?: string;
+    message: string;
+    files: { operation: "create" | "update" | "delete"; path: string; content?: string; sha?: string }[];
+    author?: { name: string; email: string };
+  }): Promise<{ commit?: { sha?: string; html_url?: string } }> {
+    const body = {
+      branch: change.branch,
+      ...(change.newBranch ? { new_branch: change.newBranch } : {}),
+      message: change.message,
+      files: change.files,
+      ...(change.author ? { author: change.author, committer: change.author } : {}),
+    };
+    return (await this.call<{ commit?: { sha?: string; html_url?: string } }>("changeFiles", {}, { body })).data;
+  }
+  /** Adds labels (by id) to an issue or pull request; returns all its labels. */
+  async addIssueLabels(index: number, labelIds: number[]): Promise<GiteaLabel[]> {
+    return (await this.call<GiteaLabel[]>("addIssueLabels", { index }, { body: { labels: labelIds } })).data ?? [];
+  }
 }
 
 function parseBody<T>(text: string): T {

@@ -1,0 +1,46 @@
+/** Which MCP tools this run offers, as the prompt needs to know it. */
+import { GITEA_TOOLS, giteaToolId } from "../mcp/gitea/names";
+import type { PromptInput } from "./types";
+
+/** The progress server's tool (dispatch runs with a progress endpoint). */
+export const PROGRESS_TOOL = "mcp__progress__update_claude_progress";
+
+export const TOOL = {
+  comment: giteaToolId(GITEA_TOOLS.updateClaudeComment),
+  commitFiles: giteaToolId(GITEA_TOOLS.commitFiles),
+  createPullRequest: giteaToolId(GITEA_TOOLS.createPullRequest),
+  setLabels: giteaToolId(GITEA_TOOLS.setLabels),
+  submitReview: giteaToolId(GITEA_TOOLS.submitReview),
+  getIssue: giteaToolId(GITEA_TOOLS.getIssue),
+  getPullRequest: giteaToolId(GITEA_TOOLS.getPullRequest),
+  listComments: giteaToolId(GITEA_TOOLS.listComments),
+  getFileContents: giteaToolId(GITEA_TOOLS.getFileContents),
+  listBranches: giteaToolId(GITEA_TOOLS.listBranches),
+  listLabels: giteaToolId(GITEA_TOOLS.listLabels),
+} as const;
+
+export type Tools = {
+  /** The tracking comment can be edited (tool present and a comment exists). */
+  comment: boolean;
+  /** Commits go through commit_files instead of git in Bash. */
+  commitFiles: boolean;
+  createPullRequest: boolean;
+  setLabels: boolean;
+  submitReview: boolean;
+  progress: boolean;
+  /** Read tools on offer, full names. */
+  read: string[];
+};
+
+export function availableTools(input: PromptInput): Tools {
+  const has = (name: string) => input.mcpTools.includes(name);
+  return {
+    comment: has(TOOL.comment) && input.trackingCommentId !== undefined,
+    commitFiles: input.useCommitSigning && has(TOOL.commitFiles),
+    createPullRequest: has(TOOL.createPullRequest),
+    setLabels: has(TOOL.setLabels),
+    submitReview: has(TOOL.submitReview),
+    progress: input.dispatch?.hasProgressEndpoint === true,
+    read: [TOOL.getIssue, TOOL.getPullRequest, TOOL.listComments, TOOL.getFileContents, TOOL.listBranches, TOOL.listLabels].filter(has),
+  };
+}
