@@ -1,0 +1,269 @@
+/**
+ * The claude domain's API for prepare:
+ *
+ *   planClaude(inputs, {workspace, fs})   everything parsed and checked, nothing written;
+ *                                         throws InputError (all problems at once). Call it
+ *                                         BEFORE creating any Gitea comment.
+ *   writeClaudeFiles(plan, {dir, …})      the MCP config, settings and prompt files, and the
+ *                                         final claude_args for the pinned base action.
+ *   prepareExecutable(…)                  (executable.ts) the real claude and its timeout wrapper.
+ */
+import { join, resolve } from "node:path";
+import type { Inputs } from "../inputs";
+import { classifyFlags, emitClaudeArgs, readFlags, type EmittedFlag, type PassFlag } from "./args";
+import { nodeFs, readWorkspaceFile, type ClaudeFs } from "./fs";
+import { loadJsonSchemaInput, type CheckedSchema } from "./json-schema";
+import { legacyValues, type PromptSource } from "./legacy";
+import { addServers, loadMcpConfig, mergeWithForkServers, writeMcpConfigFile, type McpServer, type McpServers } from "./mcp-config";
+import { Notices, Problems, inputError, shown } from "./problems";
+import { pinSafeJson, pinUnsafe } from "./quote";
+import { loadSettingsInput, mergeClaudeEnv, writeSettingsFile, type Settings } from "./settings";
+import { finalToolLists, toolRulesFromInput, unionTools, WEB_TOOLS } from "./tools";
+import { tokenize } from "./tokenize";
+
+export type ClaudeInputs = Pick<
+  Inputs,
+  | "claude_args"
+  | "json_schema"
+  | "mcp_config"
+  | "settings"
+  | "claude_env"
+  | "allowed_tools"
+  | "disallowed_tools"
+  | "max_turns"
+  | "model"
+  | "anthropic_model"
+  | "fallback_model"
+  | "system_prompt"
+  | "append_system_prompt"
+>;
+
+export interface PlanContext {
+  /** The checked-out repository (GITHUB_WORKSPACE); relative paths start here. */
+  workspace: string;
+  fs?: ClaudeFs;
+  /** Directories besides the workspace whose files inputs may name (e.g. RUNNER_TEMP). Default: none. */
+  allowedRoots?: readonly string[];
+}
+
+export interface ClaudePlan {
+  /** The model for `--model` and ANTHROPIC_MODEL ("" = the CLI's default). */
+  model: string;
+  fallbackModel?: string;
+  maxTurns?: number;
+  systemPrompt?: PromptSource;
+  appendSystemPrompt?: PromptSource;
+  jsonSchema?: CheckedSchema & { source: "json_schema" | "claude_args" };
+  /** The user's tool rules (allowed_tools/disallowed_tools inputs, then claude_args). */
+  allowedTools: string[];
+  disallowedTools: string[];
+  addDirs: string[];
+  /** The user's MCP servers (mcp_config, then each --mcp-config), merged. */
+  mcpServers: McpServers;
+  /** settings with claude_env merged into env. */
+  settings: Settings;
+  /** The user's other flags, emitted after the action's. */
+  passthrough: PassFlag[];
+  notices: string[];
+}
+
+const deepEqual = (a: unknown, b: unknown) => JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
+function canonical(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(canonical);
+  if (v && typeof v === "object") {
+    return Object.fromEntries(Object.keys(v).sort().map((k) => [k, canonical((v as Record<string, unknown>)[k])]));
+  }
+  return v;
+}
+
+/** Parses and checks every Claude-related input. Nothing is written. */
+export async function planClaude(inputs: ClaudeInputs, context: PlanContext): Promise<ClaudePlan> {
+  const fs = context.fs ?? nodeFs();
+  const ctx = { workspace: context.workspace, fs, ...(context.allowedRoots ? { allowedRoots: context.allowedRoots } : {}) };
+  const problems = new Problems();
+  const notices = new Notices();
+  const notice = (m: string) => notices.add(m);
+
+  // claude_args
+  const user = await problems.attempt(async () => {
+    const words = await tokenize(inputs.claude_args, async (file) => (await readWorkspaceFile(file, ctx, "claude_args", "$(cat FILE):")).content);
+    return classifyFlags(readFlags(words));
+  });
+  if (user) notices.addAll(user.notices);
+
+  // MCP servers: mcp_config, then --mcp-config values.
+  const mcpServers: McpServers = {};
+  const owners = new Map<string, string>();
+  const sources: Array<{ value: string; input: "mcp_config" | "claude_args"; what: string }> = [];
+  if (inputs.mcp_config.trim()) sources.push({ value: inputs.mcp_config, input: "mcp_config", what: "mcp_config" });
+  const userConfigs = user?.mcpConfigs ?? [];
+  userConfigs.forEach((value, i) =>
+    sources.push({ value, input: "claude_args", what: userConfigs.length > 1 ? `--mcp-config value ${i + 1}` : "--mcp-config" }),
+  );
+  for (const source of sources) {
+    const loaded = await problems.attempt(() => loadMcpConfig(source.value, ctx, source.input, source.what));
+    if (!loaded) continue;
+    for (const key of loaded.ignored) notice(`${loaded.source}: top-level key '${key}' is ignored (only "mcpServers" is read).`);
+    addServers(mcpServers, owners, loaded.servers, loaded.source, notice);
+  }
+
+  // Structured output: json_schema input and/or --json-schema.
+  const inputSchema = await problems.attempt(() => loadJsonSchemaInput(inputs.json_schema, ctx));
+  let jsonSchema: ClaudePlan["jsonSchema"];
+  if (inputSchema && user?.jsonSchema) {
+    if (deepEqual(inputSchema.schema, user.jsonSchema.schema)) {
+      notice("json_schema and --json-schema in claude_args give the same schema; it is used once.");
+      jsonSchema = { ...inputSchema, source: "json_schema" };
+    } else {
+      problems.add(
+        "json_schema",
+        "json_schema and --json-schema in claude_args are both given and differ; expected one of them (json_schema is the tidy way; remove --json-schema from claude_args)",
+      );
+    }
+  } else if (inputSchema) {
+    jsonSchema = { ...inputSchema, source: "json_schema" };
+  } else if (user?.jsonSchema) {
+    jsonSchema = { ...user.jsonSchema, source: "claude_args" };
+  }
+
+  // Settings and claude_env.
+  const loadedSettings = await problems.attempt(() => loadSettingsInput(inputs.settings, ctx));
+  const settings = mergeClaudeEnv(loadedSettings ?? {}, inputs.claude_env, notice);
+
+  // Tool rules.
+  const allowedInput = (await problems.attempt(() => toolRulesFromInput(inputs.allowed_tools, "allowed_tools"))) ?? [];
+  const disallowedInput = (await problems.attempt(() => toolRulesFromInput(inputs.disallowed_tools, "disallowed_tools"))) ?? [];
+  for (const [rules, input] of [
+    [allowedInput, "allowed_tools"],
+    [disallowedInput, "disallowed_tools"],
+  ] as const) {
+    for (const rule of rules) {
+      const why = pinUnsafe(rule);
+      if (why) problems.add(input, `the rule ${shown(rule)} cannot reach the CLI through the base action: ${why}`);
+    }
+  }
+
+  // Model, fallback model, max turns, system prompts.
+  const legacy = await problems.attempt(() => legacyValues(inputs, user?.managed ?? {}, notice));
+  for (const [source, flag] of [
+    [legacy?.systemPrompt, "--system-prompt-file"],
+    [legacy?.appendSystemPrompt, "--append-system-prompt-file"],
+  ] as const) {
+    if (source?.kind !== "file") continue;
+    await problems.attempt(async () => {
+      try {
+        await fs.realpath(resolve(context.workspace, source.path));
+      } catch {
+        throw inputError("claude_args", `${flag} ${shown(source.path)}: no such file (paths are relative to the workspace)`);
+      }
+    });
+  }
+
+  problems.throwIfAny();
+  const l = legacy!;
+  const u = user!;
+  return {
+    model: l.model,
+    ...(l.fallbackModel !== undefined ? { fallbackModel: l.fallbackModel } : {}),
+    ...(l.maxTurns !== undefined ? { maxTurns: l.maxTurns } : {}),
+    ...(l.systemPrompt ? { systemPrompt: l.systemPrompt } : {}),
+    ...(l.appendSystemPrompt ? { appendSystemPrompt: l.appendSystemPrompt } : {}),
+    ...(jsonSchema ? { jsonSchema } : {}),
+    allowedTools: unionTools(allowedInput, u.allowedTools),
+    disallowedTools: unionTools(disallowedInput, u.disallowedTools),
+    addDirs: unionTools(u.addDirs),
+    mcpServers,
+    settings,
+    passthrough: u.passthrough,
+    notices: notices.list,
+  };
+}
+
+export interface WriteOptions {
+  /** A directory for the files (created 0700), e.g. under RUNNER_TEMP. */
+  dir: string;
+  /** The action's MCP servers (gitea, progress, …). */
+  forkServers: Record<string, McpServer>;
+  /** The action's allowed tools (see defaultToolLists). */
+  forkAllowedTools: readonly string[];
+  /** The action's disallowed tools; default WebSearch, WebFetch. */
+  forkDisallowedTools?: readonly string[];
+  fs?: ClaudeFs;
+}
+
+export interface ClaudeFiles {
+  /** The `claude_args` input for the base action: one line of single-quoted words. */
+  claudeArgs: string;
+  /** The `settings` input for the base action. */
+  settingsFile: string;
+  mcpConfigFile: string;
+  /** For ANTHROPIC_MODEL on the run step ("" = the CLI's default). */
+  model: string;
+  jsonSchema?: Record<string, unknown>;
+  /** For the log, each once. */
+  notices: string[];
+}
+
+export const FILE_NAMES = {
+  mcpConfig: "mcp-config.json",
+  settings: "settings.json",
+  systemPrompt: "system-prompt.md",
+  appendSystemPrompt: "append-system-prompt.md",
+} as const;
+
+/** Writes the files the plan needs and builds the final claude_args. */
+export async function writeClaudeFiles(plan: ClaudePlan, options: WriteOptions): Promise<ClaudeFiles> {
+  const fs = options.fs ?? nodeFs();
+  const notices = new Notices();
+  notices.addAll(plan.notices);
+  const notice = (m: string) => notices.add(m);
+  await fs.mkdir(options.dir, 0o700);
+
+  const mcpConfigFile = join(options.dir, FILE_NAMES.mcpConfig);
+  await writeMcpConfigFile(mcpConfigFile, mergeWithForkServers(options.forkServers, plan.mcpServers, notice), fs);
+  const settingsFile = join(options.dir, FILE_NAMES.settings);
+  await writeSettingsFile(settingsFile, plan.settings, fs);
+
+  const tools = finalToolLists(
+    {
+      forkAllowed: options.forkAllowedTools,
+      forkDisallowed: options.forkDisallowedTools ?? WEB_TOOLS,
+      userAllowed: plan.allowedTools,
+      userDisallowed: plan.disallowedTools,
+    },
+    notice,
+  );
+
+  const promptFlag = async (source: PromptSource | undefined, flag: "system-prompt" | "append-system-prompt", file: string): Promise<EmittedFlag[]> => {
+    if (!source) return [];
+    if (source.kind === "file") return [{ name: `${flag}-file`, values: [source.path] }];
+    // Inputs always travel as files (v0.0.63 accepted any text); claude_args text does when the pin cannot carry it.
+    if (source.from === "claude_args" && !pinUnsafe(source.text)) return [{ name: flag, values: [source.text] }];
+    const path = join(options.dir, file);
+    await fs.writeFile(path, source.text, 0o600);
+    return [{ name: `${flag}-file`, values: [path] }];
+  };
+
+  const flags: EmittedFlag[] = [
+    { name: "mcp-config", values: [mcpConfigFile] },
+    ...(tools.allowed.length ? [{ name: "allowedTools", values: [tools.allowed.join(",")] }] : []),
+    ...(tools.disallowed.length ? [{ name: "disallowedTools", values: [tools.disallowed.join(",")] }] : []),
+    ...(plan.addDirs.length ? [{ name: "add-dir", values: plan.addDirs }] : []),
+    ...(plan.maxTurns !== undefined ? [{ name: "max-turns", values: [String(plan.maxTurns)] }] : []),
+    ...(plan.model ? [{ name: "model", values: [plan.model] }] : []),
+    ...(plan.fallbackModel ? [{ name: "fallback-model", values: [plan.fallbackModel] }] : []),
+    ...(await promptFlag(plan.systemPrompt, "system-prompt", FILE_NAMES.systemPrompt)),
+    ...(await promptFlag(plan.appendSystemPrompt, "append-system-prompt", FILE_NAMES.appendSystemPrompt)),
+    ...(plan.jsonSchema ? [{ name: "json-schema", values: [pinSafeJson(plan.jsonSchema.schema)] }] : []),
+    ...plan.passthrough.map((p) => ({ name: p.name, values: p.value === undefined ? [] : [p.value] })),
+  ];
+
+  return {
+    claudeArgs: emitClaudeArgs(flags),
+    settingsFile,
+    mcpConfigFile,
+    model: plan.model,
+    ...(plan.jsonSchema ? { jsonSchema: plan.jsonSchema.schema } : {}),
+    notices: notices.list,
+  };
+}

@@ -1,0 +1,275 @@
+import { spawn } from "node:child_process";
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { InputError } from "../../../src/inputs";
+import { PINS } from "../../../src/pins";
+import {
+  compareVersions,
+  officialInstaller,
+  parseCliVersion,
+  prepareExecutable,
+  readTimeoutMarker,
+  timeoutSeconds,
+  WRAPPER_MARKER,
+  type Installer,
+} from "../../../src/claude/executable";
+import { nodeFs } from "../../../src/claude/fs";
+import type { ProcessRunner, RunResult } from "../../../src/claude/process";
+import { tempDir } from "./fixtures";
+
+const SYSTEM_PATH = "/usr/local/bin:/usr/bin:/bin";
+
+/** A fake `claude`: prints a version for --version, otherwise runs `body`. */
+function fakeClaude(dir: string, body: string, version = "2.1.240"): string {
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, "claude");
+  writeFileSync(path, `#!/bin/sh\nif [ "$1" = "--version" ]; then echo "${version} (Claude Code)"; exit 0; fi\n${body}\n`);
+  chmodSync(path, 0o755);
+  return path;
+}
+
+/** Runs a program with stdin text; resolves with status and output. */
+function runWith(
+  file: string,
+  args: string[],
+  stdin = "",
+  onOutput?: (stdout: string, pid: number) => void,
+): Promise<{ code: number | null; stdout: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(file, args, { stdio: ["pipe", "pipe", "inherit"], env: { PATH: SYSTEM_PATH } });
+    let stdout = "";
+    child.stdout.setEncoding("utf8").on("data", (d: string) => {
+      stdout += d;
+      if (child.pid) onOutput?.(stdout, child.pid);
+    });
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout }));
+    child.stdin.end(stdin);
+  });
+}
+
+async function prepared(options: { body?: string; minutes?: number; version?: string; jsonSchema?: boolean; realDir?: string } = {}) {
+  const root = tempDir();
+  const real = fakeClaude(options.realDir ? join(root, options.realDir) : join(root, "real"), options.body ?? "exit 0", options.version);
+  const markerFile = join(root, "state dir", "timed out.json");
+  mkdirSync(join(root, "state dir"));
+  const result = await prepareExecutable({
+    inputPath: real,
+    timeoutMinutes: options.minutes ?? 1,
+    dir: join(root, "wrapper"),
+    markerFile,
+    jsonSchemaRequested: options.jsonSchema ?? false,
+    env: { PATH: SYSTEM_PATH, HOME: join(root, "home") },
+  });
+  return { root, real, markerFile, ...result };
+}
+
+describe("versions", () => {
+  it("parses `claude --version` and compares numerically", () => {
+    expect(parseCliVersion("2.1.330 (Claude Code)\n")).toBe("2.1.330");
+    expect(parseCliVersion("v2.0.45")).toBe("2.0.45");
+    expect(parseCliVersion("claude: command not found")).toBeUndefined();
+    expect(compareVersions("2.0.9", "2.0.45")).toBeLessThan(0);
+    expect(compareVersions("2.1.0", "2.0.45")).toBeGreaterThan(0);
+    expect(compareVersions("2.0.45", "2.0.45")).toBe(0);
+  });
+
+  it("rounds fractional minutes up to whole seconds", () => {
+    expect(timeoutSeconds(30)).toBe(1800);
+    expect(timeoutSeconds(0.5)).toBe(30);
+    expect(timeoutSeconds(1 / 3)).toBe(20);
+    expect(timeoutSeconds(0.001)).toBe(1);
+  });
+});
+
+describe("finding the real claude", () => {
+  it("uses path_to_claude_code_executable first", async () => {
+    const p = await prepared();
+    expect(p.realClaude).toBe(p.real);
+    expect(p.version).toBe("2.1.240");
+    expect(p.executable).toBe(join(p.root, "wrapper", "claude"));
+    expect(p.notices).toEqual([`Claude Code 2.1.240 at ${p.real} (path_to_claude_code_executable).`]);
+  });
+
+  it("refuses an input path that is not an executable file", async () => {
+    const root = tempDir();
+    writeFileSync(join(root, "not-exec"), "x");
+    const attempt = prepareExecutable({ inputPath: join(root, "not-exec"), timeoutMinutes: 1, dir: join(root, "w"), markerFile: join(root, "m"), jsonSchemaRequested: false, env: { PATH: SYSTEM_PATH } });
+    await expect(attempt).rejects.toBeInstanceOf(InputError);
+    await expect(attempt).rejects.toThrow(/path_to_claude_code_executable.*is not an executable file/);
+  });
+
+  it("then claude on PATH (skipping the wrapper directory and wrappers we wrote), then ~/.local/bin", async () => {
+    const root = tempDir();
+    const home = join(root, "home");
+    const wrapperDir = join(root, "wrapper");
+    const onPath = fakeClaude(join(root, "bin"), "exit 0", "2.1.100");
+    const homeClaude = fakeClaude(join(home, ".local", "bin"), "exit 0", "2.1.200");
+    // An old wrapper on PATH (e.g. from an earlier step) must not be wrapped again.
+    mkdirSync(join(root, "old-wrapper"));
+    writeFileSync(join(root, "old-wrapper", "claude"), `#!/bin/sh\n${WRAPPER_MARKER}\nexit 1\n`, { mode: 0o755 });
+    fakeClaude(wrapperDir, "exit 0", "9.9.9");
+    const base = { inputPath: "", timeoutMinutes: 1, dir: wrapperDir, markerFile: join(root, "m"), jsonSchemaRequested: false };
+
+    const fromPath = await prepareExecutable({ ...base, env: { PATH: [wrapperDir, join(root, "old-wrapper"), join(root, "bin"), SYSTEM_PATH].join(":"), HOME: home } });
+    expect([fromPath.realClaude, fromPath.version]).toEqual([onPath, "2.1.100"]);
+
+    const fromHome = await prepareExecutable({ ...base, env: { PATH: SYSTEM_PATH, HOME: home } });
+    expect([fromHome.realClaude, fromHome.version]).toEqual([homeClaude, "2.1.200"]);
+    expect(fromHome.notices[0]).toMatch(/\(~\/.local\/bin\)/);
+  });
+
+  it("installs the PINS.md version when there is none", async () => {
+    const root = tempDir();
+    const installed = fakeClaude(join(root, "installed"), "exit 0", PINS.cliVersion);
+    const asked: string[] = [];
+    const installer: Installer = { install: async (v) => (asked.push(v), installed) };
+    const p = await prepareExecutable({ inputPath: "", timeoutMinutes: 1, dir: join(root, "w"), markerFile: join(root, "m"), jsonSchemaRequested: true, env: { PATH: SYSTEM_PATH, HOME: join(root, "home") }, installer });
+    expect(asked).toEqual([PINS.cliVersion]);
+    expect(p.realClaude).toBe(installed);
+
+    const failing: Installer = { install: async () => Promise.reject(new Error("no network")) };
+    await expect(
+      prepareExecutable({ inputPath: "", timeoutMinutes: 1, dir: join(root, "w2"), markerFile: join(root, "m"), jsonSchemaRequested: false, env: { PATH: SYSTEM_PATH, HOME: join(root, "home") }, installer: failing }),
+    ).rejects.toThrow(new RegExp(`installing ${PINS.cliVersion.replace(/\./g, "\\.")} failed: no network.*PINS.md`));
+  });
+});
+
+describe("the --json-schema preflight", () => {
+  it("fails before any model call when the CLI is older than the minimum, naming both versions and PINS.md", async () => {
+    const attempt = prepared({ version: "2.0.44", jsonSchema: true });
+    await expect(attempt).rejects.toBeInstanceOf(InputError);
+    await expect(attempt).rejects.toThrow(
+      new RegExp(`needs Claude Code ${PINS.jsonSchemaMinCliVersion.replace(/\./g, "\\.")} or newer, but .* is 2\\.0\\.44; install ${PINS.cliVersion.replace(/\./g, "\\.")} \\(see PINS.md\\)`),
+    );
+  });
+
+  it("accepts an old CLI when no schema is requested, and the minimum itself", async () => {
+    expect((await prepared({ version: "2.0.10" })).version).toBe("2.0.10");
+    expect((await prepared({ version: PINS.jsonSchemaMinCliVersion, jsonSchema: true })).version).toBe(PINS.jsonSchemaMinCliVersion);
+  });
+
+  it("refuses a program that does not answer --version like claude", async () => {
+    const root = tempDir();
+    const path = join(root, "claude");
+    writeFileSync(path, "#!/bin/sh\necho hello\n", { mode: 0o755 });
+    await expect(
+      prepareExecutable({ inputPath: path, timeoutMinutes: 1, dir: join(root, "w"), markerFile: join(root, "m"), jsonSchemaRequested: false, env: { PATH: SYSTEM_PATH } }),
+    ).rejects.toThrow(/--version' printed "hello"; expected the claude CLI/);
+  });
+});
+
+describe("the timeout wrapper", () => {
+  it("passes arguments, stdin and the exit status through; no marker", async () => {
+    const p = await prepared({
+      realDir: "dir with 'quote' and $dollar",
+      body: 'for a in "$@"; do printf "[%s]" "$a"; done; printf "\\n"; cat; exit 3',
+    });
+    expect(readFileSync(p.executable, "utf8")).toMatch(/^#!\/bin\/sh\n# claude-code-gitea-action/);
+    const r = await runWith(p.executable, ["--json-schema", '{"a": "b c"}', "it's", "$HOME", ""], "stream-json input\n");
+    expect(r.code).toBe(3);
+    expect(r.stdout).toBe(`[--json-schema][{"a": "b c"}][it's][$HOME][]\nstream-json input\n`);
+    expect(existsSync(p.markerFile)).toBe(false);
+    expect(await readTimeoutMarker(p.markerFile)).toBeUndefined();
+  });
+
+  it("stops the CLI at the limit: exit 124 and a marker saying how many minutes", async () => {
+    const p = await prepared({ minutes: 1 / 60, body: "sleep 30" });
+    const r = await runWith(p.executable, []);
+    expect(r.code).toBe(124);
+    expect(await readTimeoutMarker(p.markerFile)).toEqual({ minutes: 1 / 60, exitStatus: 124 });
+  });
+
+  it("does not claim a timeout for an exit 137 before the limit (e.g. the OOM killer)", async () => {
+    const p = await prepared({ minutes: 5, body: "exit 137" });
+    expect((await runWith(p.executable, [])).code).toBe(137);
+    expect(existsSync(p.markerFile)).toBe(false);
+  });
+
+  it("forwards SIGTERM to the CLI and reports its status, without a marker", async () => {
+    const root = tempDir();
+    const seen = join(root, "got-term");
+    const p = await prepared({ body: `trap 'echo term > "${seen}"; exit 143' TERM\necho started\nsleep 30 & wait` });
+    let sent = false;
+    // The wrapper traps TERM before it starts the CLI; wait until the CLI has set its own trap.
+    const r = await runWith(p.executable, [], "", (out, pid) => {
+      if (!sent && out.includes("started")) (sent = true), setTimeout(() => process.kill(pid, "SIGTERM"), 100);
+    });
+    expect(r.stdout).toContain("started");
+    expect(r.code).toBe(143);
+    expect(readFileSync(seen, "utf8")).toBe("term\n");
+    expect(existsSync(p.markerFile)).toBe(false);
+  });
+
+  it("removes a stale marker from an earlier run", async () => {
+    const root = tempDir();
+    const real = fakeClaude(join(root, "real"), "exit 0");
+    const markerFile = join(root, "marker.json");
+    writeFileSync(markerFile, '{"minutes":1,"exitStatus":124}');
+    await prepareExecutable({ inputPath: real, timeoutMinutes: 1, dir: join(root, "w"), markerFile, jsonSchemaRequested: false, env: { PATH: SYSTEM_PATH } });
+    expect(existsSync(markerFile)).toBe(false);
+  });
+
+  it("without a timeout program: runs the CLI directly, with a notice", async () => {
+    const root = tempDir();
+    const real = fakeClaude(join(root, "real"), "echo ran; exit 5");
+    const p = await prepareExecutable({ inputPath: real, timeoutMinutes: 1, dir: join(root, "w"), markerFile: join(root, "m"), jsonSchemaRequested: false, env: { PATH: join(root, "real") } });
+    expect(p.notices).toContain("No 'timeout' program on PATH (coreutils): timeout_minutes (1) cannot be enforced on this runner.");
+    const r = await runWith(p.executable, []);
+    expect([r.code, r.stdout]).toEqual([5, "ran\n"]);
+  });
+
+  it("refuses a non-positive timeout", async () => {
+    await expect(prepared({ minutes: 0 })).rejects.toThrow(/timeout_minutes/);
+  });
+});
+
+describe("the official installer", () => {
+  const ok = (stdout = ""): RunResult => ({ code: 0, signal: null, stdout, stderr: "" });
+
+  it("runs the installer script with bash, the version as an argument", async () => {
+    const root = tempDir();
+    const home = join(root, "home");
+    const calls: Array<[string, readonly string[]]> = [];
+    const runner: ProcessRunner = {
+      run: async (file, args) => {
+        calls.push([file, args]);
+        fakeClaude(join(home, ".local", "bin"), "exit 0");
+        return ok();
+      },
+    };
+    const fetchStub = (async () => new Response("#!/bin/bash\necho install\n")) as unknown as typeof fetch;
+    const installer = officialInstaller({ runner, fs: nodeFs(), env: { HOME: home }, dir: root, fetch: fetchStub });
+    expect(await installer.install("2.1.240")).toBe(join(home, ".local", "bin", "claude"));
+    expect(calls).toEqual([["bash", [join(root, "install-claude.sh"), "2.1.240"]]]);
+    expect(readFileSync(join(root, "install-claude.sh"), "utf8")).toBe("#!/bin/bash\necho install\n");
+  });
+
+  it("falls back to npm install -g with the exact version", async () => {
+    const root = tempDir();
+    const prefix = join(root, "npm-global");
+    const calls: Array<[string, readonly string[]]> = [];
+    const runner: ProcessRunner = {
+      run: async (file, args) => {
+        calls.push([file, args]);
+        if (args[0] === "install") fakeClaude(join(prefix, "bin"), "exit 0");
+        return ok(args[0] === "prefix" ? `${prefix}\n` : "");
+      },
+    };
+    const fetchStub = (async () => new Response("", { status: 503 })) as unknown as typeof fetch;
+    const notices: string[] = [];
+    const installer = officialInstaller({ runner, fs: nodeFs(), env: { HOME: join(root, "home") }, dir: root, fetch: fetchStub, notice: (m) => notices.push(m) });
+    expect(await installer.install("2.1.240")).toBe(join(prefix, "bin", "claude"));
+    expect(calls).toEqual([
+      ["npm", ["install", "-g", "@anthropic-ai/claude-code@2.1.240"]],
+      ["npm", ["prefix", "-g"]],
+    ]);
+    expect(notices[0]).toMatch(/official installer failed; trying npm/);
+  });
+
+  it("refuses anything but a version number", async () => {
+    const installer = officialInstaller({ runner: { run: async () => ok() }, fs: nodeFs(), env: {}, dir: tempDir() });
+    await expect(installer.install("latest; rm -rf /")).rejects.toThrow(/not a version number/);
+  });
+});

@@ -1,0 +1,103 @@
+import { readFileSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { nodeFs } from "../../../src/claude/fs";
+import { checkSettings, loadSettingsInput, mergeClaudeEnv, writeSettingsFile } from "../../../src/claude/settings";
+import {
+  defaultToolLists,
+  finalToolLists,
+  GIT_BASH_TOOLS,
+  splitToolRules,
+  toolRulesFromInput,
+} from "../../../src/claude/tools";
+import { tempDir } from "./fixtures";
+
+describe("settings", () => {
+  const ws = tempDir();
+  const ctx = { workspace: ws, fs: nodeFs() };
+
+  it("reads inline JSON and workspace files; empty is {}", async () => {
+    writeFileSync(join(ws, "settings.json"), '{"permissions":{"allow":["Bash(ls)"]}}');
+    expect(await loadSettingsInput("", ctx)).toEqual({});
+    expect(await loadSettingsInput('{"model":"x"}', ctx)).toEqual({ model: "x" });
+    expect(await loadSettingsInput("settings.json", ctx)).toEqual({ permissions: { allow: ["Bash(ls)"] } });
+  });
+
+  it("refuses what is not a settings object, without printing values", async () => {
+    await expect(loadSettingsInput('{"env": {"TOKEN": "sk-secret"', ctx)).rejects.toThrow(/settings is not JSON: invalid JSON/);
+    await expect(loadSettingsInput('{"env": {"TOKEN": "sk-secret"', ctx)).rejects.not.toThrow(/sk-secret/);
+    await expect(loadSettingsInput("[1]", ctx)).rejects.toThrow(/settings is an array; expected a JSON object/);
+    await expect(loadSettingsInput("missing.json", ctx)).rejects.toThrow(/settings file "missing.json" does not exist/);
+    expect(() => checkSettings({ env: { A: 1 } }, "settings")).toThrow(/"env" values must be strings.*"A" is a number/);
+    expect(() => checkSettings({ env: [] }, "settings")).toThrow(/"env" is an array/);
+    expect(() => checkSettings({ permissions: { allow: "Bash" } }, "settings")).toThrow(/"permissions.allow" must be an array of strings/);
+  });
+
+  it("merges claude_env into env; claude_env wins with a notice naming the variable only", () => {
+    const notices: string[] = [];
+    const merged = mergeClaudeEnv({ model: "m", env: { A: "from-settings", B: "b" } }, { A: "from-env", C: "c" }, (m) => notices.push(m));
+    expect(merged).toEqual({ model: "m", env: { A: "from-env", B: "b", C: "c" } });
+    expect(notices).toEqual(["claude_env sets A, replacing the value from settings.env."]);
+    expect(mergeClaudeEnv({ x: 1 }, {}, () => {})).toEqual({ x: 1 });
+  });
+
+  it("writes one file, mode 0600", async () => {
+    const path = join(tempDir(), "settings.json");
+    await writeSettingsFile(path, { env: { A: "1" } }, nodeFs());
+    expect(JSON.parse(readFileSync(path, "utf8"))).toEqual({ env: { A: "1" } });
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+  });
+});
+
+describe("tool lists", () => {
+  it("splits like the CLI: commas and spaces outside parentheses", () => {
+    expect(splitToolRules("Bash(git add:*) Edit,Read ,, Bash(npm run  x)")).toEqual(["Bash(git add:*)", "Edit", "Read", "Bash(npm run  x)"]);
+  });
+
+  it("refuses input rules with a comma inside or unbalanced parentheses, naming the input", () => {
+    expect(() => toolRulesFromInput(["Bash(git diff, git log)"], "allowed_tools")).toThrow(/allowed_tools.*contains a comma/);
+    expect(() => toolRulesFromInput(["Bash(git diff"], "disallowed_tools")).toThrow(/disallowed_tools.*unbalanced parentheses/);
+    expect(toolRulesFromInput(["Edit Read", "Bash(npm test:*)"], "allowed_tools")).toEqual(["Edit", "Read", "Bash(npm test:*)"]);
+  });
+
+  it("defaults: file tools, the comment tool, caller tools, git through Bash; web tools disallowed", () => {
+    expect(defaultToolLists({ useCommitSigning: false, allowedTools: [], disallowedTools: [], extraAllowedTools: ["mcp__gitea__get_issue"] })).toEqual({
+      allowed: [
+        "Edit", "MultiEdit", "Glob", "Grep", "LS", "Read", "Write",
+        "mcp__gitea__update_claude_comment",
+        "mcp__gitea__get_issue",
+        ...GIT_BASH_TOOLS,
+      ],
+      disallowed: ["WebSearch", "WebFetch"],
+    });
+  });
+
+  it("with use_commit_signing: commits through the Gitea API instead of git in Bash", () => {
+    const { allowed } = defaultToolLists({ useCommitSigning: true, allowedTools: [], disallowedTools: [] });
+    expect(allowed).toContain("mcp__gitea__commit_files");
+    expect(allowed.some((t) => t.startsWith("Bash("))).toBe(false);
+  });
+
+  it("appends the user's lists, de-duplicated; a web tool the user allows is not disallowed", () => {
+    expect(defaultToolLists({ useCommitSigning: false, allowedTools: ["WebFetch", "Edit", "Bash(npm test:*)"], disallowedTools: ["Bash(git push:*)", "WebSearch"] })).toEqual({
+      allowed: ["Edit", "MultiEdit", "Glob", "Grep", "LS", "Read", "Write", "mcp__gitea__update_claude_comment", ...GIT_BASH_TOOLS, "WebFetch", "Bash(npm test:*)"],
+      disallowed: ["WebSearch", "Bash(git push:*)"],
+    });
+  });
+
+  it("final lists: user allow lifts a default deny; user deny removes an allow; both → deny with a notice", () => {
+    const notices: string[] = [];
+    expect(
+      finalToolLists(
+        {
+          forkAllowed: ["Edit", "Bash(git push:*)"],
+          forkDisallowed: ["WebSearch", "WebFetch"],
+          userAllowed: ["WebSearch", "Bash(rm:*)"],
+          userDisallowed: ["Bash(git push:*)", "Bash(rm:*)"],
+        },
+        (m) => notices.push(m),
+      ),
+    ).toEqual({ allowed: ["Edit", "WebSearch"], disallowed: ["WebFetch", "Bash(git push:*)", "Bash(rm:*)"] });
+    expect(notices).toEqual(["Tool 'Bash(rm:*)' is both allowed and disallowed; it stays disallowed."]);
+  });
+});
