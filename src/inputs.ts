@@ -4,7 +4,7 @@
  * zod schema. Nothing else in the action reads INPUT_*; no default lives here
  * (an input that arrives empty means "not set", never "use a default").
  */
-import { z } from "zod";
+import * as z from "zod";
 
 /** One problem with one input; messages never repeat a secret's value. */
 export type InputProblem = { input: string; message: string };

@@ -61,7 +61,15 @@ export function authHeaderValue(token: string): string {
   return `AUTHORIZATION: basic ${Buffer.from(`x-access-token:${token}`).toString("base64")}`;
 }
 
-export type GitAuth = { key: string; previous: string[] };
+/**
+ * Where the header that was there before (actions/checkout's, with the job
+ * token) waits while ours is in place: in the same local config, so no copy
+ * of it is written anywhere else.
+ */
+export const SAVED_HEADER_KEY = "claude-code-gitea.saved-extraheader";
+
+/** The config key prepare set; finish passes it back to restoreGitAuth. */
+export type GitAuth = { key: string };
 
 /** Sets identity and push auth; returns what finish needs to undo the auth. */
 export async function configureGit(
@@ -74,15 +82,24 @@ export async function configureGit(
   if (!/^https?:\/\//.test(remote) || !options.token) return undefined;
   const key = authConfigKey(remote);
   const existing = await git.tryRun(["config", "--local", "--get-all", key]);
-  const previous = existing.code === 0 ? existing.stdout.split("\n").filter(Boolean) : [];
+  const alreadySaved = (await git.tryRun(["config", "--local", "--get-all", SAVED_HEADER_KEY])).code === 0;
+  if (existing.code === 0 && !alreadySaved) {
+    for (const value of existing.stdout.split("\n").filter(Boolean)) {
+      await git.run(["config", "--local", "--add", SAVED_HEADER_KEY, value]);
+    }
+  }
   await git.tryRun(["config", "--local", "--unset-all", key]);
   await git.run(["config", "--local", key, authHeaderValue(options.token)]);
-  return { key, previous };
+  return { key };
 }
 
+/** Removes our header and puts back the one that was there before, if any. */
 export async function restoreGitAuth(git: Git, auth: GitAuth): Promise<void> {
   await git.tryRun(["config", "--local", "--unset-all", auth.key]);
-  for (const value of auth.previous) await git.run(["config", "--local", "--add", auth.key, value]);
+  const saved = await git.tryRun(["config", "--local", "--get-all", SAVED_HEADER_KEY]);
+  if (saved.code !== 0) return;
+  for (const value of saved.stdout.split("\n").filter(Boolean)) await git.run(["config", "--local", "--add", auth.key, value]);
+  await git.tryRun(["config", "--local", "--unset-all", SAVED_HEADER_KEY]);
 }
 
 const pad = (n: number) => String(n).padStart(2, "0");

@@ -4,7 +4,7 @@
  * secrets in that file); the token is inherited from the run step's env
  * (GITEA_TOKEN, see src/steps.ts RUN_ENV).
  */
-import { z } from "zod";
+import * as z from "zod";
 import { RUN_ENV } from "../../steps";
 
 /** Env names of the server's settings (the MCP config's `env`). */

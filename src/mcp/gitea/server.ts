@@ -6,7 +6,7 @@
  */
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import { z } from "zod";
+import * as z from "zod";
 import { GiteaError } from "../../gitea/client";
 import { GitError } from "../../gitea/git";
 import { GITEA_MCP_SERVER } from "./names";

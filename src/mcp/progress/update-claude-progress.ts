@@ -4,7 +4,7 @@
  * turn and never holds it for more than a few seconds: the answer says whether
  * the update was delivered, and why not.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { PROGRESS_STATUSES, type DeliveryResult, type ProgressUpdate } from "../../dispatch/progress";
 
 export const UPDATE_CLAUDE_PROGRESS = "update_claude_progress";

@@ -13,9 +13,13 @@ const HERE = path.dirname(fileURLToPath(import.meta.url));
 /** The repository root (test/support/model/../../..). */
 export const REPO_ROOT = path.resolve(HERE, "../../..");
 
-/** Absolute path of the repo's claude CLI (node_modules/.bin/claude). */
+/**
+ * Absolute path of the claude CLI the tests run: the repo's (node_modules/.bin/claude),
+ * or the one named by CLAUDE_TEST_CLI, to run the suites against another version
+ * (e.g. the one a runner image bakes in).
+ */
 export function claudeBin(): string {
-  return path.join(REPO_ROOT, "node_modules", ".bin", "claude");
+  return process.env.CLAUDE_TEST_CLI || path.join(REPO_ROOT, "node_modules", ".bin", "claude");
 }
 
 /** A dummy key: the CLI needs one to start, the scripted model ignores it. */

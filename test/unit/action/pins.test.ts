@@ -25,6 +25,11 @@ describe("PINS.md", () => {
     expect(readRoot("action.yml")).toContain(`# ${pins["Base action date"]}`);
   });
 
+  it("is the CLI version the tests run", () => {
+    const pkg = JSON.parse(readRoot("package.json")) as { devDependencies: Record<string, string> };
+    expect(pkg.devDependencies["@anthropic-ai/claude-code"]).toBe(PINS.cliVersion);
+  });
+
   it("records full SHAs, the fallback and the CLI minimum from the design", () => {
     for (const key of ["Action SHA", "Base action SHA", "Fallback base action SHA"]) expect(pins[key], key).toMatch(/^[0-9a-f]{40}$/);
     expect(pins["Fallback base action SHA"]).toBe("8340e82814887420fe4c1163688f74ce614b9253");

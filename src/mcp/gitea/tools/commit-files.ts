@@ -7,7 +7,7 @@
 import { createHash } from "node:crypto";
 import { lstat, readFile, realpath } from "node:fs/promises";
 import path from "node:path";
-import { z } from "zod";
+import * as z from "zod";
 import type { GiteaContents } from "../../../gitea/types";
 import { GITEA_TOOLS } from "../names";
 import { cleanOwnText, workingBranch } from "../text";

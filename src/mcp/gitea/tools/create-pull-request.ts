@@ -1,5 +1,5 @@
 /** Opens a pull request from the working branch into the base branch, and nothing else. */
-import { z } from "zod";
+import * as z from "zod";
 import { GiteaError } from "../../../gitea/client";
 import { GITEA_TOOLS } from "../names";
 import { cleanOwnText, webLink, workingBranch } from "../text";

@@ -1,5 +1,5 @@
 /** Reads a text file (or lists a directory) of this repository at a ref, through the contents API. */
-import { z } from "zod";
+import * as z from "zod";
 import { GITEA_TOOLS } from "../names";
 import { repoPath } from "../text";
 import { defineTool, ToolError } from "../tool";

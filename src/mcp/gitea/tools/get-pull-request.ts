@@ -1,5 +1,5 @@
 /** Reads a pull request of this repository (default: this run's) with a summary of its files. */
-import { z } from "zod";
+import * as z from "zod";
 import { GITEA_TOOLS } from "../names";
 import { json, orNotFound, targetNumber, untrusted, webLink } from "../text";
 import { defineTool } from "../tool";

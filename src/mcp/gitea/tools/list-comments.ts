@@ -1,5 +1,5 @@
 /** Lists the comments of an issue or pull request (default: this run's). */
-import { z } from "zod";
+import * as z from "zod";
 import { GITEA_TOOLS } from "../names";
 import { json, orNotFound, targetNumber, untrusted } from "../text";
 import { defineTool } from "../tool";

@@ -1,5 +1,5 @@
 /** Adds or replaces labels on this run's issue or pull request (names resolved to ids). */
-import { z } from "zod";
+import * as z from "zod";
 import type { GiteaLabel } from "../../../gitea/types";
 import { GITEA_TOOLS } from "../names";
 import { defineTool, ToolError } from "../tool";

@@ -1,5 +1,5 @@
 /** Posts a comment-only review, with inline comments, on this run's pull request. */
-import { z } from "zod";
+import * as z from "zod";
 import { GITEA_TOOLS } from "../names";
 import { cleanOwnText, repoPath } from "../text";
 import { defineTool, ToolError } from "../tool";

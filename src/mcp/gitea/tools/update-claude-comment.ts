@@ -1,5 +1,5 @@
 /** Edits this run's tracking comment (the server knows its id). */
-import { z } from "zod";
+import * as z from "zod";
 import { TRACKING_MARKER } from "../../../gitea/tracking";
 import { GITEA_TOOLS } from "../names";
 import { cleanOwnText } from "../text";

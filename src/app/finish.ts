@@ -1,0 +1,233 @@
+/**
+ * The finish step (always, once prepare started work): read the execution
+ * log streaming, settle the branch (push leftovers, delete an unused new
+ * branch), write the tracking comment's final state, the step summary and the
+ * final progress update, and set the outputs. Nothing here prints a secret.
+ */
+import { access } from "node:fs/promises";
+import { join } from "node:path";
+import { readTimeoutMarker } from "../claude/executable";
+import { readExecutionLog, type ExecutionSummary } from "../claude/log";
+import { renderStepSummary, type Conclusion } from "../claude/summary";
+import { progressConfigFromState } from "../dispatch/config";
+import { finalUpdate } from "../dispatch/messages";
+import { ProgressClient, describeDelivery } from "../dispatch/progress";
+import { GiteaClient } from "../gitea/client";
+import { Git, finalizeBranch, restoreGitAuth, spawnRunner, type BranchOutcome, type CommandRunner } from "../gitea/git";
+import type { HttpTransport, RetryPolicy } from "../gitea/http";
+import { links as linksFor } from "../gitea/links";
+import { extractClaudeText, finalBody, type FinalState, type LinkSet } from "../gitea/tracking";
+import { giteaToken, readSomeInputs } from "../inputs";
+import { redactingIO, type ActionIO } from "../io";
+import { readState, type RunState } from "../state";
+import { FINISH_ENV, FINISH_OUTPUTS } from "../steps";
+import { describeError } from "./errors";
+
+export type FinishDeps = {
+  env: Record<string, string | undefined>;
+  io: ActionIO;
+  now?: () => Date;
+  transport?: HttpTransport;
+  retry?: Partial<RetryPolicy>;
+  git?: CommandRunner;
+  progressDelivery?: ConstructorParameters<typeof ProgressClient>[0]["delivery"];
+};
+
+type Outcome = { conclusion: "success" | "failure"; state: FinalState; reason?: string };
+
+export async function finish(deps: FinishDeps): Promise<number> {
+  const env = deps.env;
+  const secrets = readSomeInputs(["gitea_token", "github_token", "progress_secret"], env);
+  const token = giteaToken(secrets, env.GITHUB_TOKEN);
+  const io = redactingIO(deps.io, [token, env.GITHUB_TOKEN, secrets.gitea_token, secrets.github_token, secrets.progress_secret]);
+  const stateFile = env[FINISH_ENV.stateFile] ?? "";
+  let state: RunState;
+  try {
+    state = await readState(stateFile);
+  } catch (error) {
+    io.warning(`Nothing to finish: no state from prepare (${describeError(error)}).`);
+    return 0;
+  }
+
+  const now = deps.now ?? (() => new Date());
+  const durationMs = now().getTime() - Date.parse(state.startedAt);
+  const client = new GiteaClient({
+    apiUrl: state.apiUrl,
+    token,
+    owner: state.repository.owner,
+    repo: state.repository.name,
+    ...(deps.transport ? { transport: deps.transport } : {}),
+    ...(deps.retry ? { retry: deps.retry } : {}),
+    log: (m) => io.warning(m),
+  });
+  const links = linksFor(state.publicUrl, { fullName: state.repository.fullName });
+  const problems: string[] = [];
+
+  // 1. What happened in the run.
+  const structured = env[FINISH_ENV.structuredOutput] ?? "";
+  const summary = await readLog(env, io);
+  const timedOut = await readTimeoutMarker(state.timeout.markerFile);
+  const outcome = decide(state, env, summary, timedOut, structured);
+  io.info(`Conclusion: ${outcome.conclusion}${outcome.reason ? ` (${outcome.reason})` : ""}.`);
+
+  // 2. The branch.
+  let branch: BranchOutcome | undefined;
+  const git = new Git(deps.git ?? spawnRunner, state.workspace, { ...env, GIT_TERMINAL_PROMPT: "0" });
+  if (state.branch) {
+    try {
+      branch = await finalizeBranch(git, client, state.branch);
+      if (branch.note) io.warning(branch.note);
+      if (branch.deleted) io.info(`Deleted ${state.branch.name}: it got no commits.`);
+      if (branch.pushed) io.info(`Pushed Claude's unpushed commits to ${state.branch.name}.`);
+    } catch (error) {
+      problems.push(`settling the branch: ${describeError(error)}`);
+    }
+  }
+  if (state.gitAuthKey) await restoreGitAuth(git, { key: state.gitAuthKey }).catch((e) => problems.push(`removing git auth: ${describeError(e)}`));
+
+  const linkSet = await branchLinks(client, state, branch, links).catch(() => ({}) as LinkSet);
+  linkSet.run = state.runUrl;
+
+  // 3. The tracking comment.
+  if (state.comment) {
+    try {
+      const current = await client.comment(state.comment.id);
+      const body = finalBody({
+        state: outcome.state,
+        ...(state.triggerUser ? { triggerUser: state.triggerUser } : {}),
+        durationMs,
+        ...(summary?.costUsd !== undefined ? { costUsd: summary.costUsd } : {}),
+        links: linkSet,
+        claudeText: extractClaudeText(current.body),
+      });
+      await client.editComment(state.comment.id, io.redactor.redact(body));
+    } catch (error) {
+      problems.push(`updating the tracking comment: ${describeError(error)}`);
+    }
+  }
+
+  // 4. The step summary.
+  const stepConclusion: Conclusion = outcome.state.kind === "timeout" ? "timed_out" : outcome.conclusion;
+  const markdown = summary
+    ? renderStepSummary(
+        { ...summary, ...(structured ? { structuredOutput: parseJson(structured) ?? summary.structuredOutput } : {}) },
+        {
+          redact: (t) => io.redactor.redact(t),
+          conclusion: stepConclusion,
+          ...(timedOut ? { timedOutMinutes: state.timeout.minutes } : {}),
+          ...(outcome.reason && outcome.conclusion === "failure" ? { error: outcome.reason } : {}),
+        },
+      )
+    : `## Claude Code\n\n**${outcome.conclusion}**${outcome.reason ? `: ${outcome.reason}` : ""}\n`;
+  await io.appendSummary(markdown).catch((e) => problems.push(`writing the step summary: ${describeError(e)}`));
+
+  // 5. The backend.
+  if (state.progress) {
+    const progress = new ProgressClient(
+      progressConfigFromState(
+        state.progress,
+        { repository: state.repository.fullName, runId: env.GITHUB_RUN_ID ?? "", secret: secrets.progress_secret, redact: io.redactor.secrets },
+        { env, log: (m) => io.info(m), ...(deps.progressDelivery ? { delivery: deps.progressDelivery } : {}) },
+      ),
+    );
+    const reason = progress.unavailableReason();
+    if (reason) io.warning(`Progress: ${reason}.`);
+    else {
+      const update = finalUpdate({
+        conclusion: outcome.conclusion,
+        ...(branch?.branch ? { branch: branch.branch } : {}),
+        links: {
+          ...(linkSet.branch ? { branchUrl: linkSet.branch.url } : {}),
+          ...(linkSet.compare ? { compareUrl: linkSet.compare } : {}),
+          ...(linkSet.pr ? { prUrl: linkSet.pr } : {}),
+        },
+        ...(structured ? { structuredOutput: structured } : {}),
+        ...(outcome.reason && outcome.conclusion !== "success" ? { error: outcome.reason } : {}),
+      });
+      io.info(`Progress: ${describeDelivery(await progress.send(update))}`);
+    }
+  }
+
+  // 6. Outputs.
+  io.setOutput(FINISH_OUTPUTS.conclusion, outcome.conclusion);
+  io.setOutput(FINISH_OUTPUTS.branchName, branch ? branch.branch : state.branch && !state.branch.isNew ? state.branch.name : "");
+  for (const p of problems) io.error(`finish: ${p}`);
+  if (outcome.conclusion === "failure" && outcome.reason && env[FINISH_ENV.runOutcome] === "success") {
+    // The run step succeeded but the result does not hold (e.g. no structured output): fail here.
+    io.error(outcome.reason);
+    return 1;
+  }
+  return problems.length ? 1 : 0;
+}
+
+async function readLog(env: Record<string, string | undefined>, io: ActionIO): Promise<ExecutionSummary | undefined> {
+  const candidates = [env[FINISH_ENV.executionFile], env.RUNNER_TEMP ? join(env.RUNNER_TEMP, "claude-execution-output.json") : undefined];
+  for (const file of candidates) {
+    if (!file) continue;
+    try {
+      await access(file);
+    } catch {
+      continue;
+    }
+    const summary = await readExecutionLog(file);
+    for (const w of summary.warnings) io.warning(`Execution log: ${w}`);
+    return summary;
+  }
+  return undefined;
+}
+
+function decide(
+  state: RunState,
+  env: Record<string, string | undefined>,
+  summary: ExecutionSummary | undefined,
+  timedOut: { minutes: number } | undefined,
+  structured: string,
+): Outcome {
+  if (state.prepareError) return { conclusion: "failure", state: { kind: "error", reason: state.prepareError }, reason: state.prepareError };
+  if (timedOut) {
+    const reason = `Claude was stopped after ${state.timeout.minutes} minute(s) (timeout_minutes).`;
+    return { conclusion: "failure", state: { kind: "timeout", minutes: state.timeout.minutes }, reason };
+  }
+  const runOutcome = env[FINISH_ENV.runOutcome] ?? "";
+  const runConclusion = env[FINISH_ENV.runConclusion] ?? "";
+  if (runOutcome === "cancelled") return fail("The run was cancelled.");
+  if (runOutcome === "skipped" || runOutcome === "") return fail("Claude did not run (the run step was skipped).");
+  const errors = summary?.result?.errors?.filter(Boolean) ?? [];
+  if (runOutcome !== "success" && errors.length) return fail(`Claude Code failed: ${errors.join("; ")}`);
+  if (state.jsonSchema && !structured.trim()) {
+    return fail(
+      `A JSON schema was requested (json_schema / --json-schema) but Claude returned no structured output${summary?.result ? ` (result: ${summary.result.subtype}${summary.result.isError ? ", is_error" : ""})` : ""}.`,
+    );
+  }
+  if (runOutcome === "success" && runConclusion === "success") return { conclusion: "success", state: { kind: "success" } };
+  if (summary?.result?.isError) return fail(`Claude Code reported an error: ${(summary.result.text ?? summary.result.subtype).slice(0, 500)}`);
+  if (summary && !summary.result) return fail("Claude Code stopped without a result (see the job log).");
+  return fail("The Claude Code step failed (see the job log).");
+}
+
+const fail = (reason: string): Outcome => ({ conclusion: "failure", state: { kind: "error", reason }, reason });
+
+async function branchLinks(
+  client: GiteaClient,
+  state: RunState,
+  branch: BranchOutcome | undefined,
+  links: ReturnType<typeof linksFor>,
+): Promise<LinkSet> {
+  if (!state.branch || !branch?.branch) return {};
+  const set: LinkSet = { branch: { name: branch.branch, url: links.branch(branch.branch) } };
+  if (state.branch.isNew) {
+    const open = await client.openPulls().catch(() => []);
+    const pr = open.find((p) => p.head.ref === branch.branch);
+    if (pr) set.pr = pr.html_url ?? links.issue(pr.number, true);
+    else set.compare = links.compare(state.branch.base, branch.branch);
+  }
+  return set;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

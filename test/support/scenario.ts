@@ -1,0 +1,206 @@
+/**
+ * An end-to-end world: the Gitea emulator, the scripted model, a repository
+ * with users of each permission, and a way to run this repository's
+ * action.yml (or a workflow job) on an event the way a Gitea runner would,
+ * with the real claude CLI.
+ */
+import { spawn } from "node:child_process";
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { startGitea, type GiteaEmulator } from "./gitea/index";
+import { claudeBin, startModel, type ScriptedModel, type Turn } from "./model/index";
+import { runAction, runJob, type RunActionResult, type RunJobResult } from "./runner/index";
+import { ROOT } from "./repo";
+
+export const REPO = "acme/app";
+
+/** Recognizable secrets, so a test can prove none of them leaks. */
+export const SECRETS = {
+  jobToken: "jobtoken0000aaaa1111bbbb2222cccc3333dddd",
+  adminToken: "admintoken111122223333444455556666777788",
+  anthropicKey: "sk-ant-api03-scripted-SECRET-KEY-0123456789abcdef",
+  progressSecret: "progress-hmac-secret-4f9c2e7a1b",
+} as const;
+
+export const USERS = {
+  /** Owner of the repository. */
+  owner: "acme",
+  /** A writer. */
+  alice: "alice",
+  /** A reader. */
+  bob: "bob",
+  /** The job token's user (Gitea's Actions user). */
+  actions: "gitea-actions",
+} as const;
+
+/** Environment the CLI needs against the scripted model (no network, no telemetry). */
+export function cliEnv(modelUrl: string): Record<string, string> {
+  return {
+    ANTHROPIC_BASE_URL: modelUrl,
+    CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1",
+    DISABLE_TELEMETRY: "1",
+    DISABLE_ERROR_REPORTING: "1",
+    DISABLE_AUTOUPDATER: "1",
+    CLAUDE_CODE_GATEWAY_HINT_HEADERS: "1",
+  };
+}
+
+export type WorldOptions = { giteaVersion?: string; publicUrl?: string; files?: Record<string, string> };
+
+export class World {
+  private constructor(
+    readonly gitea: GiteaEmulator,
+    readonly model: ScriptedModel,
+    readonly dir: string,
+  ) {}
+
+  static async start(opts: WorldOptions = {}): Promise<World> {
+    const gitea = await startGitea({ version: opts.giteaVersion ?? "1.22.6", ...(opts.publicUrl ? { publicUrl: opts.publicUrl } : {}) });
+    const model = await startModel();
+    const dir = await mkdtemp(path.join(os.tmpdir(), "ccga-world-"));
+    const world = new World(gitea, model, dir);
+    gitea.addUser({ login: USERS.owner, full_name: "Acme" });
+    gitea.addUser({ login: USERS.alice, full_name: "Alice Writer", token: "alice-token-1234567890" });
+    gitea.addUser({ login: USERS.bob, full_name: "Bob Reader", token: "bob-token-1234567890" });
+    gitea.addUser({ login: USERS.actions, token: SECRETS.jobToken });
+    gitea.addUser({ login: "site-admin", is_admin: true, token: SECRETS.adminToken });
+    await gitea.createRepo({
+      owner: USERS.owner,
+      name: "app",
+      files: opts.files ?? {
+        "README.md": "# app\n\nA small app.\n",
+        "src/greet.js": "export const greet = (name) => `Hello ${name}`;\n",
+      },
+    });
+    gitea.setPermission(REPO, USERS.alice, "write");
+    gitea.setPermission(REPO, USERS.bob, "read");
+    gitea.setPermission(REPO, USERS.actions, "write");
+    return world;
+  }
+
+  script(turns: Turn[]): void {
+    this.model.script(turns);
+  }
+
+  /** A fresh runner directory set: workspace (cloned like actions/checkout), RUNNER_TEMP, HOME. */
+  async runnerDirs(ref?: string): Promise<{ workspace: string; runnerTemp: string; home: string }> {
+    const base = await mkdtemp(path.join(this.dir, "job-"));
+    const workspace = path.join(base, "workspace");
+    const runnerTemp = path.join(base, "temp");
+    const home = path.join(base, "home");
+    await Promise.all([mkdir(runnerTemp, { recursive: true }), mkdir(home, { recursive: true })]);
+    await checkout(this.gitea, REPO, workspace, SECRETS.jobToken, ref);
+    return { workspace, runnerTemp, home };
+  }
+
+  /** The github context a Gitea runner gives a job for this event. */
+  github(eventName: string, event: Record<string, unknown>, actor: string) {
+    return {
+      event_name: eventName,
+      event,
+      repository: REPO,
+      repository_owner: USERS.owner,
+      server_url: this.gitea.url,
+      api_url: this.gitea.apiUrl,
+      run_id: 4242,
+      run_number: 17,
+      token: SECRETS.jobToken,
+      actor,
+    };
+  }
+
+  /** Runs this repository's action.yml as one step, on a fresh checkout. */
+  async runAction(o: {
+    eventName: string;
+    event: Record<string, unknown>;
+    with?: Record<string, string>;
+    stepEnv?: Record<string, string>;
+    jobEnv?: Record<string, string>;
+    actor?: string;
+    ref?: string;
+    dirs?: { workspace: string; runnerTemp: string; home: string };
+    timeoutMs?: number;
+  }): Promise<RunActionResult & { dirs: { workspace: string; runnerTemp: string; home: string } }> {
+    const dirs = o.dirs ?? (await this.runnerDirs(o.ref));
+    const result = await runAction({
+      actionDir: ROOT,
+      with: { anthropic_api_key: SECRETS.anthropicKey, ...o.with },
+      stepEnv: { ...cliEnv(this.model.url), ...o.stepEnv },
+      ...(o.jobEnv ? { jobEnv: o.jobEnv } : {}),
+      github: this.github(o.eventName, o.event, o.actor ?? String((o.event.sender as { login?: string } | undefined)?.login ?? USERS.alice)),
+      ...dirs,
+      baseEnv: { PATH: `${path.dirname(claudeBin())}${path.delimiter}${process.env.PATH ?? ""}` },
+      timeoutMs: o.timeoutMs ?? 120_000,
+    });
+    return { ...result, dirs };
+  }
+
+  /** Runs a job of a workflow file (e.g. examples/*.yml) on an event. */
+  async runJob(o: {
+    workflow: string;
+    job?: string;
+    eventName: string;
+    event: Record<string, unknown>;
+    secrets?: Record<string, string>;
+    vars?: Record<string, string>;
+    timeoutMs?: number;
+  }): Promise<RunJobResult & { dirs: { workspace: string; runnerTemp: string; home: string } }> {
+    const base = await mkdtemp(path.join(this.dir, "job-"));
+    const dirs = { workspace: path.join(base, "workspace"), runnerTemp: path.join(base, "temp"), home: path.join(base, "home") };
+    await Promise.all([mkdir(dirs.workspace, { recursive: true }), mkdir(dirs.runnerTemp, { recursive: true }), mkdir(dirs.home, { recursive: true })]);
+    const result = await runJob({
+      workflow: o.workflow,
+      ...(o.job ? { job: o.job } : {}),
+      eventName: o.eventName,
+      event: o.event,
+      github: { server_url: this.gitea.url, api_url: this.gitea.apiUrl, token: SECRETS.jobToken, run_id: 4242, run_number: 17 },
+      secrets: { ANTHROPIC_API_KEY: SECRETS.anthropicKey, ...o.secrets },
+      vars: o.vars ?? {},
+      ...dirs,
+      uses: { [`${USERS.owner}/claude-code-gitea-action`]: ROOT },
+      baseEnv: { PATH: `${path.dirname(claudeBin())}${path.delimiter}${process.env.PATH ?? ""}`, ...cliEnv(this.model.url) },
+      timeoutMs: o.timeoutMs ?? 120_000,
+    });
+    return { ...result, dirs };
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled([this.gitea.stop(), this.model.close()]);
+    await rm(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** Clones like actions/checkout: the token in an http.extraheader of the local config. */
+export async function checkout(gitea: GiteaEmulator, repo: string, dir: string, token: string, ref?: string): Promise<void> {
+  const url = `${gitea.url}/${repo}.git`;
+  const header = `AUTHORIZATION: basic ${Buffer.from(`x-access-token:${token}`).toString("base64")}`;
+  await git(["-c", `http.extraheader=${header}`, "clone", "--quiet", url, dir], os.tmpdir());
+  await git(["config", "--local", `http.${new URL(gitea.url).origin}/.extraheader`, header], dir);
+  if (ref) await git(["checkout", "--quiet", ref], dir);
+}
+
+export function git(args: string[], cwd: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn("git", args, { cwd, env: { ...process.env, GIT_TERMINAL_PROMPT: "0" } });
+    let out = "";
+    let err = "";
+    child.stdout.on("data", (d: Buffer) => (out += d));
+    child.stderr.on("data", (d: Buffer) => (err += d));
+    child.on("error", reject);
+    child.on("close", (code) => (code === 0 ? resolve(out.trim()) : reject(new Error(`git ${args.join(" ")}: ${err.trim()}`))));
+  });
+}
+
+/** The step inside a composite result (prepare, run, finish). */
+export function step(result: RunActionResult, id: string) {
+  return result.steps.find((s) => s.id === id);
+}
+
+/** The CLI's working directory, from the environment section of a request it sent. */
+export function cwdOf(req: unknown): string {
+  const text = JSON.stringify(req);
+  const m = /(?:Primary working directory|Working directory|cwd): ([^\\"]+)/i.exec(text);
+  if (!m) throw new Error(`no working directory in the request: ${text.slice(0, 300)}`);
+  return m[1]!.trim();
+}
