@@ -43,6 +43,8 @@ export const FINISH_ENV = {
  */
 export const RUN_ENV = {
   giteaToken: "GITEA_TOKEN",
+  /** The job token, for redaction by value (gitea_token may be another token). */
+  jobToken: "GITHUB_TOKEN",
   progressSecret: "CLAUDE_PROGRESS_SECRET",
   model: "ANTHROPIC_MODEL",
 } as const;

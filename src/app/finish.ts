@@ -37,9 +37,21 @@ type Outcome = { conclusion: "success" | "failure"; state: FinalState; reason?: 
 
 export async function finish(deps: FinishDeps): Promise<number> {
   const env = deps.env;
-  const secrets = readSomeInputs(["gitea_token", "github_token", "progress_secret"], env);
+  const secrets = readSomeInputs(
+    ["gitea_token", "github_token", "progress_secret", "anthropic_api_key", "claude_code_oauth_token", "claude_credentials"],
+    env,
+  );
   const token = giteaToken(secrets, env.GITHUB_TOKEN);
-  const io = redactingIO(deps.io, [token, env.GITHUB_TOKEN, secrets.gitea_token, secrets.github_token, secrets.progress_secret]);
+  const io = redactingIO(deps.io, [
+    token,
+    env.GITHUB_TOKEN,
+    secrets.gitea_token,
+    secrets.github_token,
+    secrets.progress_secret,
+    secrets.anthropic_api_key,
+    secrets.claude_code_oauth_token,
+    secrets.claude_credentials?.accessToken,
+  ]);
   const stateFile = env[FINISH_ENV.stateFile] ?? "";
   let state: RunState;
   try {

@@ -16,8 +16,9 @@ import { planClaude, writeClaudeFiles, type ClaudePlan } from "../claude/plan";
 import { defaultMarkerFile, defaultWrapperDir, prepareExecutable, type Installer } from "../claude/executable";
 import type { ProcessRunner } from "../claude/process";
 import { defaultToolLists } from "../claude/tools";
-import { defaultSeqFile, progressConfigFromState, progressMcpEnv } from "../dispatch/config";
+import { OIDC_WITHHELD_REASON, defaultSeqFile, progressConfigFromState, progressMcpEnv } from "../dispatch/config";
 import { EndpointError, validateProgressEndpoint } from "../dispatch/endpoint";
+import { oidcAvailable } from "../dispatch/oidc";
 import { startUpdate, finalUpdate } from "../dispatch/messages";
 import { ProgressClient, describeDelivery } from "../dispatch/progress";
 import { GiteaClient } from "../gitea/client";
@@ -242,6 +243,7 @@ class PrepareRun {
     const commentP = entity ? this.trackingComment(client, entity.entity.number, runUrl, stickyP) : Promise.resolve(undefined);
     const branchP = this.prepareBranch(ctx, mode, pull);
     const progressP = ctx.kind === "dispatch" && state.progress ? this.sendProgress(startUpdate({ description: ctx.description })) : Promise.resolve();
+    if (state.progress && oidcAvailable(this.deps.env) && !inputs.progress_secret) io.notice(`Progress: ${OIDC_WITHHELD_REASON}.`);
     const [comment, branch] = await Promise.all([commentP, branchP, progressP]);
     if (comment) {
       state.comment = { id: comment.id, ...(comment.html_url ? { url: comment.html_url } : {}) };
@@ -481,7 +483,7 @@ class PrepareRun {
       forkServers[PROGRESS_MCP_SERVER] = {
         command: node,
         args: [join(distDir, "progress-mcp.js")],
-        env: progressMcpEnv(state.progress, { repository: ctx.repository.fullName, runId: runner.runId }),
+        env: progressMcpEnv(state.progress, { repository: ctx.repository.fullName, runId: runner.runId, runnerOidc: oidcAvailable(this.deps.env) }),
       };
     }
     const fork = defaultToolLists({

@@ -10,6 +10,7 @@
 import { join } from "node:path";
 import type { RunState } from "../state";
 import { RUN_ENV } from "../steps";
+import { OIDC_ENV, oidcAvailable } from "./oidc";
 import type { ProgressConfig } from "./progress";
 
 export type ProgressSettings = NonNullable<RunState["progress"]>;
@@ -21,6 +22,8 @@ export const PROGRESS_MCP_ENV = {
   audience: "PROGRESS_AUDIENCE",
   seqFile: "PROGRESS_SEQ_FILE",
   allowedHosts: "PROGRESS_ALLOWED_HOSTS",
+  /** "true" when the runner offered OIDC to prepare (the Claude session never gets it: see progressConfigFromEnv). */
+  runnerOidc: "PROGRESS_RUNNER_OIDC",
   repository: "GITHUB_REPOSITORY",
   runId: "GITHUB_RUN_ID",
 } as const;
@@ -43,8 +46,9 @@ export function defaultSeqFile(runnerTemp: string): string {
 }
 
 /** The `env` of the progress server's entry in the MCP config. Holds no secret. */
-export function progressMcpEnv(progress: ProgressSettings, run: { repository: string; runId: string }): Record<string, string> {
+export function progressMcpEnv(progress: ProgressSettings, run: { repository: string; runId: string; runnerOidc?: boolean }): Record<string, string> {
   return {
+    ...(run.runnerOidc ? { [PROGRESS_MCP_ENV.runnerOidc]: "true" } : {}),
     [PROGRESS_MCP_ENV.endpoint]: progress.endpoint,
     [PROGRESS_MCP_ENV.correlationId]: progress.correlationId ?? "",
     [PROGRESS_MCP_ENV.audience]: progress.audience ?? "",
@@ -76,14 +80,26 @@ export function progressConfigFromState(
 }
 
 /**
+ * Why the model's updates cannot be authenticated although the action's own
+ * are: the pinned base action deletes ACTIONS_ID_TOKEN_REQUEST_URL/_TOKEN from
+ * the Claude session's env (so Claude cannot mint tokens), and this server is
+ * a child of that session.
+ */
+export const OIDC_WITHHELD_REASON =
+  `the runner offers OIDC only to the action's own steps (the base action removes ${OIDC_ENV.requestUrl} from Claude's environment so that Claude cannot mint tokens), ` +
+  "and there is no progress_secret to sign Claude's updates with; the action's start and final updates are still sent. Set progress_secret to have Claude's own updates delivered (signed)";
+
+/**
  * The MCP server's config from its env. `problem` is set (and `config` absent)
- * when no endpoint was given: the server then answers every call with it.
+ * when no endpoint was given, or when the runner's OIDC is out of reach and
+ * there is no secret: the server then answers every call with it.
  */
 export function progressConfigFromEnv(env: Env = process.env): { config?: ProgressConfig; problem?: string } {
   const get = (name: string) => env[name]?.trim() ?? "";
   const endpoint = get(PROGRESS_MCP_ENV.endpoint);
   if (!endpoint) return { problem: `${PROGRESS_MCP_ENV.endpoint} is not set: this run has no progress_endpoint` };
   const secret = env[RUN_ENV.progressSecret] ?? "";
+  if (!secret.trim() && !oidcAvailable(env) && get(PROGRESS_MCP_ENV.runnerOidc) === "true") return { problem: OIDC_WITHHELD_REASON };
   const correlationId = get(PROGRESS_MCP_ENV.correlationId);
   const audience = get(PROGRESS_MCP_ENV.audience);
   // Without an explicit file, the same default prepare uses, so every sender shares one counter.

@@ -159,7 +159,9 @@ export class World {
       vars: o.vars ?? {},
       ...dirs,
       uses: { [`${USERS.owner}/claude-code-gitea-action`]: ROOT },
-      baseEnv: { PATH: `${path.dirname(claudeBin())}${path.delimiter}${process.env.PATH ?? ""}`, ...cliEnv(this.model.url) },
+      baseEnv: { PATH: `${path.dirname(claudeBin())}${path.delimiter}${process.env.PATH ?? ""}` },
+      // As an administrator would configure the runner (act_runner runner.envs) to reach the model.
+      runnerEnv: cliEnv(this.model.url),
       timeoutMs: o.timeoutMs ?? 120_000,
     });
     return { ...result, dirs };

@@ -112,6 +112,12 @@ export interface RunJobOptions extends CommonRunOptions {
   eventName: string;
   event: Record<string, unknown>;
   /**
+   * Env the runner gives every job (act_runner's `runner.envs` in config.yaml):
+   * visible in the env context and to every process; the workflow's and the
+   * job's `env:` override it.
+   */
+  runnerEnv?: Record<string, string>;
+  /**
    * github context values; missing ones are derived from the event
    * (repository, ref, sha, actor, server_url, api_url …).
    */

@@ -244,7 +244,8 @@ export async function runJob(opts: RunJobOptions): Promise<RunJobResult> {
     return { ...empty, triggered: true, success: false, error: `job if: ${errorMessage(e)}` };
   }
 
-  const env: Record<string, string> = {};
+  // The runner's own env (act_runner's `runner.envs`) comes first; the workflow's and the job's override it.
+  const env: Record<string, string> = { ...(opts.runnerEnv ?? {}) };
   for (const [k, v] of Object.entries(wf.env ?? {})) env[k] = evaluateTemplate(scalar(v), base(WORKFLOW_LEVEL_NAMES));
   for (const [k, v] of Object.entries(def.env ?? {})) env[k] = evaluateTemplate(scalar(v), base(JOB_LEVEL_NAMES, env));
 

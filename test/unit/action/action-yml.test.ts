@@ -126,6 +126,7 @@ describe("action.yml contract", () => {
     expect(run.env?.[RUN_ENV.model]).toBe(`\${{ steps.prepare.outputs.${PREPARE_OUTPUTS.model} }}`);
     expect(run.env?.[RUN_ENV.giteaToken]).toBe("${{ inputs.gitea_token || inputs.github_token || github.token }}");
     expect(run.env?.[RUN_ENV.progressSecret]).toBe("${{ inputs.progress_secret }}");
+    expect(run.env?.[RUN_ENV.jobToken]).toBe("${{ github.token }}");
   });
 
   it("gives finish the step data it reads, by the names in src/steps.ts", () => {
