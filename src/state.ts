@@ -45,6 +45,8 @@ export type RunState = {
     allowedHosts: string[];
     seqFile: string;
   };
+  /** ~/.claude/settings.json before the base action merged our settings into it; finish restores it. */
+  homeSettings?: { path: string; existed: boolean; backup?: string };
   useStickyComment: boolean;
   showFullOutput: boolean;
   /** Set when prepare failed after it started; finish reports it. */

@@ -7,6 +7,7 @@
 import { access } from "node:fs/promises";
 import { join } from "node:path";
 import { readTimeoutMarker } from "../claude/executable";
+import { restoreHomeSettings } from "../claude/home-settings";
 import { readExecutionLog, type ExecutionSummary } from "../claude/log";
 import { renderStepSummary, type Conclusion } from "../claude/summary";
 import { progressConfigFromState } from "../dispatch/config";
@@ -96,6 +97,11 @@ export async function finish(deps: FinishDeps): Promise<number> {
     }
   }
   if (state.gitAuthKey) await restoreGitAuth(git, { key: state.gitAuthKey }).catch((e) => problems.push(`removing git auth: ${describeError(e)}`));
+
+  if (state.homeSettings) {
+    // claude_env values must not outlive the job in HOME (self-hosted runners keep it).
+    await restoreHomeSettings(state.homeSettings).catch((e) => problems.push(`restoring ~/.claude/settings.json: ${describeError(e)}`));
+  }
 
   const linkSet = await branchLinks(client, state, branch, links).catch(() => ({}) as LinkSet);
   linkSet.run = state.runUrl;

@@ -15,6 +15,7 @@ import { join } from "node:path";
 import { planClaude, writeClaudeFiles, type ClaudePlan } from "../claude/plan";
 import { defaultMarkerFile, defaultWrapperDir, prepareExecutable, type Installer } from "../claude/executable";
 import type { ProcessRunner } from "../claude/process";
+import { snapshotHomeSettings } from "../claude/home-settings";
 import { defaultToolLists } from "../claude/tools";
 import { OIDC_WITHHELD_REASON, defaultSeqFile, progressConfigFromState, progressMcpEnv } from "../dispatch/config";
 import { EndpointError, validateProgressEndpoint } from "../dispatch/endpoint";
@@ -279,6 +280,8 @@ class PrepareRun {
     // 8. MCP config, tools, settings and claude_args.
     const files = await this.writeFiles(plan, ctx, state, comment?.id, branch?.work, base.base);
     for (const note of files.notices) io.notice(note);
+
+    if (runner.home) state.homeSettings = await snapshotHomeSettings(runner.home, this.workDir);
 
     io.setOutput(PREPARE_OUTPUTS.promptFile, promptFile);
     io.setOutput(PREPARE_OUTPUTS.claudeArgs, files.claudeArgs);

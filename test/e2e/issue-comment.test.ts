@@ -1,3 +1,5 @@
+import { existsSync } from "node:fs";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { issueCommentPayload } from "../support/gitea/payloads";
 import { text, toolUse } from "../support/model/index";
@@ -25,7 +27,7 @@ describe("@claude on an issue", () => {
       { reply: [text("Done.")] },
     ]);
 
-    const result = await world.runAction({ eventName: "issue_comment", event });
+    const result = await world.runAction({ eventName: "issue_comment", event, with: { claude_env: "DEPLOY_KEY: not-for-the-next-job" } });
     if (!result.success) console.log(result.log);
     expect(result.success).toBe(true);
     world.model.assertDone();
@@ -46,5 +48,7 @@ describe("@claude on an issue", () => {
     expect(result.outputs.conclusion).toBe("success");
     expect(step(result, "finish")?.outcome).toBe("success");
     expect(world.gitea.violations).toEqual([]);
+    // The base action merged claude_env into ~/.claude/settings.json; finish removed it again.
+    expect(existsSync(path.join(result.dirs.home, ".claude", "settings.json"))).toBe(false);
   });
 });
