@@ -22,6 +22,7 @@ export const PREPARE_OUTPUTS = {
 /** Outputs of the finish step. */
 export const FINISH_OUTPUTS = {
   conclusion: "conclusion",
+  sessionId: "session_id",
   branchName: "branch_name",
 } as const;
 

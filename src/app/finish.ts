@@ -133,7 +133,7 @@ export async function finish(deps: FinishDeps): Promise<number> {
           redact: (t) => io.redactor.redact(t),
           conclusion: stepConclusion,
           ...(timedOut ? { timedOutMinutes: state.timeout.minutes } : {}),
-          ...(outcome.reason && outcome.conclusion === "failure" ? { error: outcome.reason } : {}),
+          ...(outcome.reason && outcome.conclusion === "failure" && !timedOut ? { error: outcome.reason } : {}),
         },
       )
     : `## Claude Code\n\n**${outcome.conclusion}**${outcome.reason ? `: ${outcome.reason}` : ""}\n`;
@@ -168,6 +168,8 @@ export async function finish(deps: FinishDeps): Promise<number> {
 
   // 6. Outputs.
   io.setOutput(FINISH_OUTPUTS.conclusion, outcome.conclusion);
+  // The base action sets session_id only on success; the log has it either way.
+  if (summary?.sessionId) io.setOutput(FINISH_OUTPUTS.sessionId, summary.sessionId);
   io.setOutput(FINISH_OUTPUTS.branchName, branch ? branch.branch : state.branch && !state.branch.isNew ? state.branch.name : "");
   for (const p of problems) io.error(`finish: ${p}`);
   if (outcome.conclusion === "failure" && outcome.reason && env[FINISH_ENV.runOutcome] === "success") {
