@@ -191,7 +191,8 @@ class PrepareRun {
     if (!permission.allowed) {
       io.error(`Refused: ${permission.reason}`);
       if (entity) {
-        const body = finalBody({ state: { kind: "refused", reason: permission.reason }, links: { run: runUrl } });
+        // Not a tracking comment (no marker): a later sticky run must not reuse it.
+        const body = finalBody({ state: { kind: "refused", reason: permission.reason }, links: { run: runUrl } }).replace(`${TRACKING_MARKER}\n`, "");
         await client.createComment(entity.entity.number, body);
       }
       return 1;
@@ -390,8 +391,9 @@ class PrepareRun {
     const defaultBase = this.inputs.base_branch || ctx.repository.defaultBranch;
     let work: WorkBranch;
     if (ctx.kind === "entity" && ctx.entity.isPR && pull && pull.state === "open" && !pull.merged) {
-      if (pull.fromFork) {
-        // A fork's branch cannot take our pushes: work on a new branch of this repository from the PR head.
+      // Gitea reports the head as refs/pull/N/head when it is no branch here (AGit PRs, a deleted head branch).
+      if (pull.fromFork || pull.headRef.startsWith("refs/")) {
+        // A fork's branch (or a ref that is no branch) cannot take our pushes: work on a new branch of this repository from the PR head.
         work = await createWorkBranch(git, workBranchName(prefix, "pr", ctx.entity.number, now), { ref: `refs/pull/${ctx.entity.number}/head`, base: pull.baseRef });
       } else {
         work = await checkoutPullBranch(git, pull.headRef, pull.baseRef);

@@ -110,7 +110,14 @@ export async function fetchEntityData(
   );
 
   return {
-    entity,
+    // Only sanitized text leaves this module, even through the entity itself.
+    entity: {
+      ...entity,
+      title: sanitizeUntrusted(entity.title),
+      body: sanitizeUntrusted(entity.body),
+      labels: entity.labels.map(sanitizeUntrusted),
+      ...(entity.author.fullName ? { author: { ...entity.author, fullName: sanitizeUntrusted(entity.author.fullName) } } : {}),
+    },
     title: sanitizeUntrusted(entity.title),
     body: sanitizeUntrusted(entity.body),
     comments: kept.map(commentData),
@@ -159,12 +166,10 @@ export async function readPull(client: GiteaClient, index: number): Promise<Pull
 }
 
 function isBeforeTrigger(c: GiteaComment, trigger: TriggerSource, before: string | undefined): boolean {
-  if (trigger.kind === "comment") {
-    if (c.id === trigger.commentId) return false;
-    if (before && c.created_at && Date.parse(c.created_at) > Date.parse(before)) return false;
-    return c.id < trigger.commentId || !before || Date.parse(c.created_at) <= Date.parse(before);
-  }
-  return true;
+  if (trigger.kind !== "comment") return true;
+  // Comment ids grow with creation; timestamps have one-second resolution, so only the id orders comments within a second.
+  if (c.id >= trigger.commentId) return false;
+  return !before || !c.created_at || Date.parse(c.created_at) <= Date.parse(before);
 }
 
 function commentData(c: GiteaComment): CommentData {

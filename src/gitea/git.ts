@@ -107,7 +107,7 @@ const pad = (n: number) => String(n).padStart(2, "0");
 /** `<prefix><kind>-<n>-YYYYMMDD-HHMM` (UTC), e.g. claude/issue-12-20260101-1200. */
 export function workBranchName(prefix: string, kind: "issue" | "pr" | "task", n: number | string | undefined, now: Date): string {
   const stamp = `${now.getUTCFullYear()}${pad(now.getUTCMonth() + 1)}${pad(now.getUTCDate())}-${pad(now.getUTCHours())}${pad(now.getUTCMinutes())}`;
-  const slug = n === undefined ? "" : String(n).toLowerCase().replace(/[^a-z0-9._-]+/g, "-").replace(/^-+|-+$/g, "");
+  const slug = n === undefined ? "" : String(n).toLowerCase().replace(/[^a-z0-9._-]+|\.{2,}/g, "-").replace(/^-+|-+$/g, "");
   // A correlation id like "task-7f3a" must not give "task-task-7f3a".
   const trimmed = slug.startsWith(`${kind}-`) ? slug.slice(kind.length + 1) : slug;
   const id = trimmed ? `-${trimmed.slice(0, 40).replace(/[-.]+$/, "")}` : "";

@@ -70,9 +70,12 @@ export function stripMarkdownHiddenText(text: string): string {
 export function sanitizeUntrusted(text: string): string {
   if (!text) return "";
   let out = decodeEntities(text);
-  out = stripHtmlComments(out);
-  out = stripInvisible(out);
-  out = stripHiddenAttributes(out);
-  out = stripMarkdownHiddenText(out);
-  return out.trim();
+  // Removing one piece can assemble another (`<!<!-- x -->-- y -->`, `<!\u200b-- y -->`): repeat a few
+  // times, then defuse any comment opener still left (deep nesting), so no comment survives in linear time.
+  for (let pass = 0; pass < 8; pass++) {
+    const next = stripMarkdownHiddenText(stripHiddenAttributes(stripInvisible(stripHtmlComments(out))));
+    if (next === out) break;
+    out = next;
+  }
+  return out.replace(/<!--/g, "&lt;!--").trim();
 }

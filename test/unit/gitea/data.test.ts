@@ -1,0 +1,285 @@
+/**
+ * fetchEntityData / readPull: what is read (and what is not), in parallel,
+ * which comments count as "before the trigger", how reviews, files, commits
+ * and attachments are mapped, and that untrusted text comes out sanitized.
+ */
+import { describe, expect, it } from "vitest";
+import type { GiteaClient } from "../../../src/gitea/client";
+import type { Entity, TriggerSource } from "../../../src/gitea/context";
+import { fetchEntityData, readPull, type PullData } from "../../../src/gitea/data";
+import type { GiteaAttachment, GiteaComment, GiteaPullRequest, GiteaReview, GiteaReviewComment } from "../../../src/gitea/types";
+
+const user = (login: string, id = 1) => ({ id, login });
+
+type Calls = { method: string; args: unknown[] }[];
+
+type FakeData = {
+  comments?: GiteaComment[];
+  issueAssets?: GiteaAttachment[];
+  commentAssets?: Record<number, GiteaAttachment[]>;
+  pull?: Partial<GiteaPullRequest>;
+  files?: unknown[];
+  commits?: unknown[];
+  reviews?: GiteaReview[];
+  reviewComments?: Record<number, GiteaReviewComment[]>;
+};
+
+function fakeClient(data: FakeData = {}) {
+  const calls: Calls = [];
+  const record =
+    <T>(method: string, value: (...args: never[]) => T) =>
+    async (...args: unknown[]) => {
+      calls.push({ method, args });
+      return value(...(args as never[]));
+    };
+  const client = {
+    issueComments: record("issueComments", () => data.comments ?? []),
+    issueAssets: record("issueAssets", () => data.issueAssets ?? []),
+    commentAssets: record("commentAssets", (id: number) => data.commentAssets?.[id] ?? []),
+    pull: record("pull", () => ({
+      id: 1,
+      number: 7,
+      title: "t",
+      user: user("alice"),
+      state: "open",
+      head: { ref: "feature", sha: "aaa", repo_id: 1 },
+      base: { ref: "main", sha: "bbb", repo_id: 1 },
+      ...data.pull,
+    })),
+    pullFiles: record("pullFiles", () => data.files ?? []),
+    pullCommits: record("pullCommits", () => data.commits ?? []),
+    pullReviews: record("pullReviews", () => data.reviews ?? []),
+    pullReviewComments: record("pullReviewComments", (_n: number, id: number) => data.reviewComments?.[id] ?? []),
+  };
+  return { client: client as unknown as GiteaClient, calls, methods: () => calls.map((c) => c.method) };
+}
+
+const issue = (over: Partial<Entity> = {}): Entity => ({
+  number: 12,
+  isPR: false,
+  title: "Crash",
+  body: "It crashes.",
+  author: { login: "alice", id: 1 },
+  state: "open",
+  labels: [],
+  assignees: [],
+  htmlUrl: "https://gitea.example.com/acme/app/issues/12",
+  ...over,
+});
+const pr = (over: Partial<Entity> = {}): Entity => issue({ number: 7, isPR: true, htmlUrl: "https://gitea.example.com/acme/app/pulls/7", ...over });
+
+const T = "2026-03-01T12:00:00Z";
+const at = (deltaSeconds: number) => new Date(Date.parse(T) + deltaSeconds * 1000).toISOString().replace(".000Z", "Z");
+const comment = (id: number, created: string, body = `comment ${id}`, login = "bob"): GiteaComment => ({ id, body, user: user(login), created_at: created });
+const commentTrigger = (id: number, createdAt = T): TriggerSource => ({ kind: "comment", commentId: id, body: "@claude go", createdAt, author: { login: "alice", id: 1 } });
+
+describe("fetchEntityData: an issue", () => {
+  it("reads comments and attachments only; nothing about pull requests", async () => {
+    const { client, methods } = fakeClient({ comments: [comment(1, at(-60))] });
+    const data = await fetchEntityData(client, issue(), commentTrigger(2));
+    expect(methods().sort()).toEqual(["issueAssets", "issueComments"]);
+    expect(data.files).toEqual([]);
+    expect(data.commits).toEqual([]);
+    expect(data.reviews).toEqual([]);
+    expect(data.pull).toBeUndefined();
+    expect(data.title).toBe("Crash");
+    expect(data.body).toBe("It crashes.");
+  });
+
+  it("keeps only comments created before the trigger, never the trigger itself", async () => {
+    const comments = [comment(1, at(-120)), comment(2, at(-1)), comment(5, T, "@claude go", "alice"), comment(9, at(30)), comment(11, at(3600))];
+    const { client } = fakeClient({ comments });
+    const data = await fetchEntityData(client, issue(), commentTrigger(5));
+    expect(data.comments.map((c) => c.id)).toEqual([1, 2]);
+    expect(data.comments[0]).toEqual({ id: 1, author: "bob", createdAt: at(-120), body: "comment 1" });
+  });
+
+  it("a comment posted after the trigger within the same second is not kept (ids grow with creation)", async () => {
+    // Gitea's timestamps have one-second resolution: only the id orders comments inside a second.
+    const comments = [comment(4, T, "just before"), comment(5, T, "@claude go", "alice"), comment(6, T, "just after")];
+    const { client } = fakeClient({ comments });
+    const data = await fetchEntityData(client, issue(), commentTrigger(5));
+    expect(data.comments.map((c) => c.body)).toEqual(["just before"]);
+  });
+
+  it("for an assignment or label trigger every comment is context", async () => {
+    const comments = [comment(1, at(-60)), comment(2, at(60))];
+    const { client } = fakeClient({ comments });
+    const data = await fetchEntityData(client, issue(), { kind: "issue", author: { login: "alice", id: 1 } });
+    expect(data.comments.map((c) => c.id)).toEqual([1, 2]);
+    expect(data.triggerBody).toBe("");
+    expect(data.triggerAuthor).toBe("alice");
+  });
+
+  it("lists the issue's attachments and those of kept comments that link attachments", async () => {
+    const asset = (id: number, name: string): GiteaAttachment => ({ id, name, browser_download_url: `https://gitea.example.com/attachments/${id}` });
+    const comments = [
+      comment(1, at(-60), "see ![log](/attachments/uuid-1)"),
+      comment(2, at(-30), "no attachment here"),
+      comment(9, at(60), "later ![x](/attachments/uuid-9)"),
+    ];
+    const { client, calls } = fakeClient({
+      comments,
+      issueAssets: [asset(100, "screenshot.png")],
+      commentAssets: { 1: [asset(101, "build\u200b.log")], 9: [asset(109, "later.txt")] },
+    });
+    const data = await fetchEntityData(client, issue(), commentTrigger(5));
+    expect(calls.filter((c) => c.method === "commentAssets").map((c) => c.args[0])).toEqual([1]);
+    expect(data.attachments).toEqual([
+      { name: "screenshot.png", url: "https://gitea.example.com/attachments/100", on: "issue" },
+      { name: "build.log", url: "https://gitea.example.com/attachments/101", on: "comment 1" },
+    ]);
+  });
+
+  it("sanitizes the title, body, comments and the trigger", async () => {
+    const { client } = fakeClient({ comments: [comment(1, at(-60), "ok <!-- HIDDEN --> fine\u200b")] });
+    const data = await fetchEntityData(
+      client,
+      issue({ title: "T&#105;tle\u202e", body: "&lt;!-- HIDDEN --&gt;Body" }),
+      { kind: "comment", commentId: 2, createdAt: T, body: "@claude <!-- HIDDEN -->go", author: { login: "alice", id: 1, fullName: "Alice\u200b <!-- HIDDEN -->" } },
+    );
+    expect(data.title).toBe("Title");
+    expect(data.body).toBe("Body");
+    expect(data.comments[0]!.body).toBe("ok  fine");
+    expect(data.triggerBody).toBe("@claude go");
+    expect(data.triggerAuthorName).toBe("Alice");
+    // data.entity is the parsed payload as it came (the prompt reads the sanitized copies above).
+    const { entity: _raw, ...derived } = data;
+    expect(JSON.stringify(derived)).not.toContain("HIDDEN");
+  });
+});
+
+describe("fetchEntityData: a pull request", () => {
+  it("starts every independent read before any of them answers", async () => {
+    const started: string[] = [];
+    const gates: Array<() => void> = [];
+    const pending =
+      <T>(name: string, value: T) =>
+      () => {
+        started.push(name);
+        return new Promise<T>((resolve) => gates.push(() => resolve(value)));
+      };
+    const client = {
+      issueComments: pending("issueComments", []),
+      issueAssets: pending("issueAssets", []),
+      pull: pending("pull", { id: 1, number: 7, title: "t", user: user("a"), state: "open", head: { ref: "f", sha: "a", repo_id: 1 }, base: { ref: "main", sha: "b", repo_id: 1 } }),
+      pullFiles: pending("pullFiles", []),
+      pullCommits: pending("pullCommits", []),
+      pullReviews: pending("pullReviews", []),
+    } as unknown as GiteaClient;
+    const result = fetchEntityData(client, pr(), commentTrigger(3));
+    await new Promise((r) => setImmediate(r));
+    expect(started.sort()).toEqual(["issueAssets", "issueComments", "pull", "pullCommits", "pullFiles", "pullReviews"]);
+    for (const open of gates) open();
+    await expect(result).resolves.toMatchObject({ pull: { headRef: "f", fromFork: false } });
+  });
+
+  it("uses a pull request prepare already read instead of reading it again", async () => {
+    const { client, methods } = fakeClient();
+    const known: PullData = { headRef: "x", headSha: "1", baseRef: "main", fromFork: true, state: "open", merged: false };
+    const data = await fetchEntityData(client, pr(), commentTrigger(3), { pull: Promise.resolve(known) });
+    expect(methods()).not.toContain("pull");
+    expect(data.pull).toBe(known);
+  });
+
+  it("maps files, commits and reviews; reads inline comments only of reviews that have some", async () => {
+    const { client, calls } = fakeClient({
+      files: [
+        { filename: "src/new.ts", status: "added", additions: 10, deletions: 0, changes: 10 },
+        { filename: "src/b.ts", previous_filename: "src/a.ts", status: "renamed", additions: 1, deletions: 1, changes: 2 },
+      ],
+      commits: [
+        { sha: "c1", commit: { message: "Fix crash\n\nLong body <!-- HIDDEN -->" }, author: user("alice") },
+        { sha: "c2", commit: { message: "Unlinked author", author: { name: "Some One" } }, author: null },
+        { sha: "c3", commit: { message: "Nobody" } },
+      ],
+      reviews: [
+        { id: 20, body: "LGTM", state: "APPROVED", user: user("carol"), comments_count: 0, submitted_at: T },
+        { id: 21, body: "Two things &lt;!-- HIDDEN --&gt;", state: "REQUEST_CHANGES", user: null, comments_count: 2 },
+      ],
+      reviewComments: {
+        21: [
+          { id: 30, body: "Off by one\u200b", user: user("dave"), path: "src/new.ts", position: 4, diff_hunk: "@@ -1 +1 @@" },
+          { id: 31, body: "On a removed line", user: null, path: "src/b.ts", position: 0 },
+        ],
+      },
+    });
+    const data = await fetchEntityData(client, pr(), commentTrigger(3));
+    expect(calls.filter((c) => c.method === "pullReviewComments").map((c) => c.args)).toEqual([[7, 21]]);
+    expect(data.files).toEqual([
+      { path: "src/new.ts", status: "added", additions: 10, deletions: 0 },
+      { path: "src/b.ts", previousPath: "src/a.ts", status: "renamed", additions: 1, deletions: 1 },
+    ]);
+    expect(data.commits).toEqual([
+      { sha: "c1", message: "Fix crash", author: "alice" },
+      { sha: "c2", message: "Unlinked author", author: "Some One" },
+      { sha: "c3", message: "Nobody", author: "unknown" },
+    ]);
+    expect(data.reviews).toEqual([
+      { id: 20, author: "carol", state: "APPROVED", body: "LGTM", submittedAt: T, comments: [] },
+      {
+        id: 21,
+        author: "unknown",
+        state: "REQUEST_CHANGES",
+        body: "Two things",
+        comments: [
+          { id: 30, author: "dave", path: "src/new.ts", line: 4, body: "Off by one", diffHunk: "@@ -1 +1 @@" },
+          { id: 31, author: "unknown", path: "src/b.ts", body: "On a removed line" },
+        ],
+      },
+    ]);
+    expect(data.attachments).toEqual([]);
+  });
+
+  it("labels the pull request's own attachments as such", async () => {
+    const { client } = fakeClient({ issueAssets: [{ id: 1, name: "a.png", browser_download_url: "https://x/attachments/1" }] });
+    const data = await fetchEntityData(client, pr(), commentTrigger(3));
+    expect(data.attachments).toEqual([{ name: "a.png", url: "https://x/attachments/1", on: "pull request" }]);
+  });
+
+  it("fails when a read fails (prepare reports it)", async () => {
+    const { client } = fakeClient();
+    (client as unknown as { pullFiles: () => Promise<never> }).pullFiles = async () => {
+      throw new Error("GET pulls/7/files: 500");
+    };
+    await expect(fetchEntityData(client, pr(), commentTrigger(3))).rejects.toThrow("pulls/7/files: 500");
+  });
+});
+
+describe("readPull", () => {
+  const read = (over: Partial<GiteaPullRequest>) => readPull(fakeClient({ pull: over }).client, 7);
+
+  it("a same-repository pull request", async () => {
+    expect(await read({ additions: 3, deletions: 1 })).toEqual({
+      headRef: "feature",
+      headSha: "aaa",
+      baseRef: "main",
+      fromFork: false,
+      state: "open",
+      merged: false,
+      additions: 3,
+      deletions: 1,
+    });
+  });
+
+  it("a fork's pull request, by repo_id or by the nested repo's id", async () => {
+    expect((await read({ head: { ref: "f", sha: "1", repo_id: 2 }, base: { ref: "main", sha: "2", repo_id: 1 } })).fromFork).toBe(true);
+    const repo = (id: number) => ({ id, name: "app", full_name: `o${id}/app`, owner: user(`o${id}`) });
+    expect((await read({ head: { ref: "f", sha: "1", repo: repo(9) }, base: { ref: "main", sha: "2", repo: repo(1) } })).fromFork).toBe(true);
+    expect((await read({ head: { ref: "f", sha: "1", repo: repo(1) }, base: { ref: "main", sha: "2", repo: repo(1) } })).fromFork).toBe(false);
+  });
+
+  it("a fork that was deleted (Gitea: repo_id -1, no repo, ref refs/pull/N/head) is still a fork", async () => {
+    const data = await read({ head: { ref: "refs/pull/7/head", sha: "1", repo_id: -1, repo: null }, base: { ref: "main", sha: "2", repo_id: 1 } });
+    expect(data).toMatchObject({ fromFork: true, headRef: "refs/pull/7/head", headSha: "1" });
+  });
+
+  it("without any repository ids it cannot tell, and says same repository", async () => {
+    expect((await read({ head: { ref: "f", sha: "1" }, base: { ref: "main", sha: "2" } })).fromFork).toBe(false);
+  });
+
+  it("merged and closed", async () => {
+    const data = await read({ state: "closed", merged: true });
+    expect(data).toMatchObject({ state: "closed", merged: true });
+  });
+});

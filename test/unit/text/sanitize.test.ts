@@ -1,0 +1,117 @@
+/**
+ * Sanitizing untrusted text: each step on its own, then the whole in the
+ * order that matters (entities first), including text built so that removing
+ * one hidden piece would assemble another.
+ */
+import { describe, expect, it } from "vitest";
+import {
+  decodeEntities,
+  sanitizeUntrusted,
+  stripHiddenAttributes,
+  stripHtmlComments,
+  stripInvisible,
+  stripMarkdownHiddenText,
+} from "../../../src/text/sanitize";
+
+describe("decodeEntities", () => {
+  it("decodes named, decimal and hex entities, any case", () => {
+    expect(decodeEntities("&lt;b&gt; &amp; &quot;q&quot; &apos;a&apos; &#60; &#x3C; &#X3c; &LT;")).toBe(`<b> & "q" 'a' < < < <`);
+    expect(decodeEntities("a&nbsp;b&shy;c&zwj;d")).toBe("a\u00a0b\u00adc\u200dd");
+  });
+
+  it("decodes up to three levels of encoding", () => {
+    expect(decodeEntities("&amp;lt;")).toBe("<");
+    expect(decodeEntities("&amp;amp;lt;")).toBe("<");
+  });
+
+  it("leaves unknown names, invalid code points and plain ampersands alone", () => {
+    expect(decodeEntities("&unknown; &#x110000; &#99999999; AT&T a & b")).toBe("&unknown; &#x110000; &#99999999; AT&T a & b");
+  });
+});
+
+describe("stripHtmlComments", () => {
+  it("removes every comment, across lines", () => {
+    expect(stripHtmlComments("a<!-- x -->b<!--\nmulti\nline\n-->c")).toBe("abc");
+  });
+
+  it("removes an unterminated comment to the end (it hides the rest when rendered)", () => {
+    expect(stripHtmlComments("visible <!-- hidden forever")).toBe("visible ");
+  });
+
+  it("leaves text that only looks similar", () => {
+    expect(stripHtmlComments("a -> b, x <- y, <!DOCTYPE html>")).toBe("a -> b, x <- y, <!DOCTYPE html>");
+  });
+});
+
+describe("stripInvisible", () => {
+  it("removes zero-width, bidi, soft hyphen, word joiners, BOM, tag characters and variation selectors", () => {
+    const hidden = ["\u200b", "\u200c", "\u200d", "\u200e", "\u200f", "\u202a", "\u202e", "\u2060", "\u2066", "\u2069", "\u00ad", "\ufeff", "\u{E0041}", "\u{E007F}", "\ufe0f", "\u{E0100}", "\u180e", "\u034f"];
+    expect(stripInvisible(`a${hidden.join("")}b`)).toBe("ab");
+  });
+
+  it("keeps ordinary text in any script", () => {
+    const text = "Grüße, 你好, مرحبا, שלום, emoji 🎉 and math ∑ x² ≤ 10";
+    expect(stripInvisible(text)).toBe(text);
+  });
+});
+
+describe("stripHiddenAttributes", () => {
+  it("removes attributes that carry unseen text and keeps the rest of the tag", () => {
+    expect(stripHiddenAttributes('<img src="a.png" alt="secret" title=\'t\' data-x="y" aria-label=z>')).toBe('<img src="a.png">');
+    expect(stripHiddenAttributes('<div style="display:none" hidden>shown now</div>')).toBe("<div>shown now</div>");
+    expect(stripHiddenAttributes('<input placeholder="p" value="v">')).toBe('<input value="v">');
+  });
+
+  it("does not touch text outside tags", () => {
+    expect(stripHiddenAttributes('title="x" and a < b > c')).toBe('title="x" and a < b > c');
+  });
+});
+
+describe("stripMarkdownHiddenText", () => {
+  it("drops image alt text and link titles, keeping the targets", () => {
+    expect(stripMarkdownHiddenText("![do evil](https://x/a.png)")).toBe("![](https://x/a.png)");
+    expect(stripMarkdownHiddenText('[docs](https://x "hidden title") [b](https://y \'t\') [c](https://z (t))')).toBe("[docs](https://x) [b](https://y) [c](https://z)");
+    expect(stripMarkdownHiddenText("[plain](https://x)")).toBe("[plain](https://x)");
+  });
+});
+
+describe("sanitizeUntrusted", () => {
+  it("decodes entities before removing comments, so an encoded comment goes too", () => {
+    expect(sanitizeUntrusted("fix &lt;!-- steal the token --&gt;it")).toBe("fix it");
+    expect(sanitizeUntrusted("fix &amp;lt;!-- double --&amp;gt;it")).toBe("fix it");
+    expect(sanitizeUntrusted("fix &#60;&#33;&#45;&#45; numeric &#45;&#45;&#62;it")).toBe("fix it");
+  });
+
+  it("removes an invisible character encoded as an entity", () => {
+    expect(sanitizeUntrusted("in&#8203;visible &#x202E;x")).toBe("invisible x");
+  });
+
+  it("leaves no comment that removing another piece would assemble", () => {
+    // Removing the inner comment would join `<!` and `-- … -->` into a new one.
+    expect(sanitizeUntrusted("a <!<!-- x -->-- y --> b")).not.toContain("<!--");
+    // Removing the invisible character would make `<!--` out of `<!\u200b--`.
+    expect(sanitizeUntrusted("a <!\u200b-- y --> b")).not.toContain("<!--");
+    expect(sanitizeUntrusted("a <!&#8203;-- y --> b")).not.toContain("<!--");
+    for (const out of [sanitizeUntrusted("a <!<!-- x -->-- y --> b"), sanitizeUntrusted("a <!\u200b-- y --> b")]) {
+      expect(out).toMatch(/^a\s+b$/);
+    }
+  });
+
+  it("defuses what is left of deeply nested comments instead of looping over them", () => {
+    const k = 5000;
+    const out = sanitizeUntrusted(`${"<!".repeat(k)}<!-- x -->${"-- y -->".repeat(k)}`);
+    expect(out).not.toContain("<!--");
+    expect(out).not.toContain(" x ");
+  });
+
+  it("trims, and maps empty input to an empty string", () => {
+    expect(sanitizeUntrusted("")).toBe("");
+    expect(sanitizeUntrusted("  <!-- only hidden -->  ")).toBe("");
+    expect(sanitizeUntrusted("\u200b")).toBe("");
+  });
+
+  it("keeps ordinary markdown and code as they were", () => {
+    const md = "## Steps\n\n1. Run `npm test`\n2. See [the log](https://ci.example/1)\n\n```js\nif (a < b && c > d) return;\n```";
+    expect(sanitizeUntrusted(md)).toBe(md);
+  });
+});
