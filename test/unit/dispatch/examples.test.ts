@@ -36,7 +36,7 @@ describe("dispatch examples", () => {
     const steps = Object.values(wf.jobs)[0]!.steps;
     expect(steps[0]!.uses).toMatch(/^actions\/checkout@/);
     const action = steps.find((s) => s.uses?.includes("claude-code-gitea-action"))!;
-    expect(action.uses).toMatch(/^OWNER\/claude-code-gitea-action@(<ACTION_SHA>|[0-9a-f]{40})$/);
+    expect(action.uses).toMatch(/^acme\/claude-code-gitea-action@[0-9a-f]{40}$/);
     expect(action.with!.progress_secret).toBe("${{ secrets.CLAUDE_PROGRESS_SECRET }}");
     expect(action.with!.anthropic_api_key).toContain("secrets.");
   });
