@@ -6,9 +6,8 @@
  * "@claude …", and the demo prints what a user would see. It exits non-zero
  * when any of it is missing.
  */
-import { issueCommentPayload } from "./support/gitea/payloads";
-import { text, toolUse } from "./support/model/index";
-import { REPO, USERS, World, cwdOf } from "./support/scenario";
+import { DEMO, setUpDemo } from "./support/demo-scenario";
+import { REPO, USERS, World } from "./support/scenario";
 
 const out = (line = "") => process.stdout.write(`${line}\n`);
 const rule = (title: string) => out(`\n── ${title} ${"─".repeat(Math.max(0, 66 - title.length))}`);
@@ -19,43 +18,8 @@ async function main(): Promise<number> {
     out(`Gitea emulator: ${world.gitea.url} (public URL ${world.gitea.publicUrl})`);
     out(`Scripted model: ${world.model.url}`);
 
-    const issue = world.gitea.createIssue(REPO, {
-      title: "Greet people by name",
-      body: "src/greet.js says hello; the README should say how to use it.",
-      user: USERS.alice,
-    });
-    const comment = world.gitea.addComment(REPO, issue.index, {
-      user: USERS.alice,
-      body: "@claude please document greet() in the README",
-    });
-    const event = await issueCommentPayload(world.gitea, REPO, issue.index, comment.id);
-    out(`\n${USERS.alice} on ${REPO}#${issue.index}: "${comment.body}"`);
-
-    world.script([
-      { reply: [toolUse("mcp__gitea__update_claude_comment", { body: "- [ ] Read src/greet.js\n- [ ] Document greet() in README.md" })] },
-      { reply: (req) => [toolUse("Read", { file_path: `${cwdOf(req)}/src/greet.js` })] },
-      {
-        reply: (req) => [
-          toolUse("Edit", {
-            file_path: `${cwdOf(req)}/README.md`,
-            old_string: "A small app.\n",
-            new_string: "A small app.\n\n## Usage\n\n```js\nimport { greet } from \"./src/greet.js\";\ngreet(\"Ada\"); // \"Hello Ada\"\n```\n",
-          }),
-        ],
-      },
-      { reply: (req) => [toolUse("Read", { file_path: `${cwdOf(req)}/README.md` })] },
-      { reply: [toolUse("Bash", { command: "git add README.md" })] },
-      { reply: [toolUse("Bash", { command: 'git commit -m "Document greet() in the README"' })] },
-      { reply: [toolUse("Bash", { command: "git push origin HEAD" })] },
-      {
-        reply: [
-          toolUse("mcp__gitea__update_claude_comment", {
-            body: "- [x] Read src/greet.js\n- [x] Document greet() in README.md\n\nI added a **Usage** section to the README showing `greet(\"Ada\")`.",
-          }),
-        ],
-      },
-      { reply: [text("Documented greet() in the README and pushed the change.")] },
-    ]);
+    const { issueIndex, commentBody, event } = await setUpDemo(world);
+    out(`\n${USERS.alice} on ${REPO}#${issueIndex}: "${commentBody}"`);
 
     const result = await world.runAction({ eventName: "issue_comment", event });
     const problems: string[] = [];
@@ -75,7 +39,7 @@ async function main(): Promise<number> {
       const readme = await world.gitea.readFile(REPO, branch, "README.md");
       out("README.md on the branch:");
       out(readme ?? "(missing)");
-      if (!commit || commit.subject !== "Document greet() in the README") problems.push("Claude's commit is not on the branch");
+      if (!commit || commit.subject !== DEMO.commitSubject) problems.push("Claude's commit is not on the branch");
     } else problems.push("no branch_name output");
 
     rule("Action outputs");

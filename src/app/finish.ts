@@ -14,7 +14,7 @@ import { progressConfigFromState } from "../dispatch/config";
 import { finalUpdate } from "../dispatch/messages";
 import { ProgressClient, describeDelivery } from "../dispatch/progress";
 import { GiteaClient } from "../gitea/client";
-import { Git, finalizeBranch, restoreGitAuth, spawnRunner, type BranchOutcome, type CommandRunner } from "../gitea/git";
+import { GIT_STALL_ENV, Git, finalizeBranch, restoreGitAuth, spawnRunner, type BranchOutcome, type CommandRunner, type RemoteBranches } from "../gitea/git";
 import type { HttpTransport, RetryPolicy } from "../gitea/http";
 import { links as linksFor } from "../gitea/links";
 import { extractClaudeText, finalBody, type FinalState, type LinkSet } from "../gitea/tracking";
@@ -23,6 +23,7 @@ import { redactingIO, type ActionIO } from "../io";
 import { readState, type RunState } from "../state";
 import { FINISH_ENV, FINISH_OUTPUTS } from "../steps";
 import { describeError } from "./errors";
+import { settle } from "./settle";
 
 export type FinishDeps = {
   env: Record<string, string | undefined>;
@@ -76,24 +77,30 @@ export async function finish(deps: FinishDeps): Promise<number> {
   const links = linksFor(state.publicUrl, { fullName: state.repository.fullName });
   const problems: string[] = [];
 
+  // The tracking comment's current text and the branch need nothing from the log: they start now,
+  // in parallel with each other and with reading the log.
+  const currentP = state.comment ? settle(client.comment(state.comment.id)) : undefined;
+  const git = new Git(deps.git ?? spawnRunner, state.workspace, { ...GIT_STALL_ENV, ...env, GIT_TERMINAL_PROMPT: "0" });
+  const branchP = state.branch ? settle(finalizeBranch(git, remoteBranches(client, git, io), state.branch)) : undefined;
+
   // 1. What happened in the run.
   const structured = env[FINISH_ENV.structuredOutput] ?? "";
   const summary = await readLog(env, io);
   const timedOut = await readTimeoutMarker(state.timeout.markerFile);
-  const outcome = decide(state, env, summary, timedOut, structured);
+  let outcome = decide(state, env, summary, timedOut, structured);
   io.info(`Conclusion: ${outcome.conclusion}${outcome.reason ? ` (${outcome.reason})` : ""}.`);
 
   // 2. The branch.
   let branch: BranchOutcome | undefined;
-  const git = new Git(deps.git ?? spawnRunner, state.workspace, { ...env, GIT_TERMINAL_PROMPT: "0" });
-  if (state.branch) {
-    try {
-      branch = await finalizeBranch(git, client, state.branch);
+  if (state.branch && branchP) {
+    const settled = await branchP;
+    if (settled.ok) {
+      branch = settled.value;
       if (branch.note) io.warning(branch.note);
       if (branch.deleted) io.info(`Deleted ${state.branch.name}: it got no commits.`);
       if (branch.pushed) io.info(`Pushed Claude's unpushed commits to ${state.branch.name}.`);
-    } catch (error) {
-      problems.push(`settling the branch: ${describeError(error)}`);
+    } else {
+      problems.push(`settling the branch: ${describeError(settled.error)}`);
     }
   }
   if (state.gitAuthKey) await restoreGitAuth(git, { key: state.gitAuthKey }).catch((e) => problems.push(`removing git auth: ${describeError(e)}`));
@@ -103,20 +110,23 @@ export async function finish(deps: FinishDeps): Promise<number> {
     await restoreHomeSettings(state.homeSettings).catch((e) => problems.push(`restoring ~/.claude/settings.json: ${describeError(e)}`));
   }
 
-  const linkSet = await branchLinks(client, state, branch, links).catch(() => ({}) as LinkSet);
+  const linkSet = await branchLinks(client, state, branch, links, (m) => io.warning(m)).catch(() => ({}) as LinkSet);
   linkSet.run = state.runUrl;
 
-  // 3. The tracking comment.
+  // 3. The tracking comment: always brought to a final state, which names what failed here.
+  const current = currentP ? await currentP : undefined;
+  if (current && !current.ok) problems.push(`reading the tracking comment: ${describeError(current.error)}`);
+  if (problems.length) outcome = finishFailed(outcome, problems);
   if (state.comment) {
     try {
-      const current = await client.comment(state.comment.id);
       const body = finalBody({
         state: outcome.state,
         ...(state.triggerUser ? { triggerUser: state.triggerUser } : {}),
         durationMs,
         ...(summary?.costUsd !== undefined ? { costUsd: summary.costUsd } : {}),
         links: linkSet,
-        claudeText: extractClaudeText(current.body),
+        // When the comment cannot be read back, Claude's final answer from the log stands in for its text.
+        claudeText: current?.ok ? extractClaudeText(current.value.body) : (summary?.result?.text ?? ""),
       });
       await client.editComment(state.comment.id, io.redactor.redact(body));
     } catch (error) {
@@ -172,7 +182,7 @@ export async function finish(deps: FinishDeps): Promise<number> {
   if (summary?.sessionId) io.setOutput(FINISH_OUTPUTS.sessionId, summary.sessionId);
   io.setOutput(FINISH_OUTPUTS.branchName, branch ? branch.branch : state.branch && !state.branch.isNew ? state.branch.name : "");
   for (const p of problems) io.error(`finish: ${p}`);
-  if (outcome.conclusion === "failure" && outcome.reason && env[FINISH_ENV.runOutcome] === "success") {
+  if (!problems.length && outcome.conclusion === "failure" && outcome.reason && env[FINISH_ENV.runOutcome] === "success") {
     // The run step succeeded but the result does not hold (e.g. no structured output): fail here.
     io.error(outcome.reason);
     return 1;
@@ -227,16 +237,44 @@ function decide(
 
 const fail = (reason: string): Outcome => ({ conclusion: "failure", state: { kind: "error", reason }, reason });
 
+/** The run's outcome once finish itself failed at something (the reason names each failing call). */
+function finishFailed(outcome: Outcome, problems: string[]): Outcome {
+  const what = `Finishing the run failed: ${problems.join("; ")}`;
+  if (outcome.state.kind === "error") return fail(`${outcome.state.reason}\n${what}`);
+  const before = outcome.state.kind === "timeout" ? `Claude timed out after ${outcome.state.minutes} minute(s)` : "Claude finished";
+  return fail(`${before}, but finishing the run failed: ${problems.join("; ")}`);
+}
+
+/** Branch reads and deletes over the API; a delete the API keeps refusing is done with git, so no unused branch is left behind. */
+function remoteBranches(client: GiteaClient, git: Git, io: ActionIO): RemoteBranches {
+  return {
+    branch: (name) => client.branch(name),
+    async deleteBranch(name) {
+      try {
+        await client.deleteBranch(name);
+      } catch (error) {
+        const pushed = await git.tryRun(["push", "--quiet", "origin", "--delete", `refs/heads/${name}`]);
+        if (pushed.code !== 0) throw error;
+        io.warning(`${describeError(error)}; deleted ${name} with git push instead.`);
+      }
+    },
+  };
+}
+
 async function branchLinks(
   client: GiteaClient,
   state: RunState,
   branch: BranchOutcome | undefined,
   links: ReturnType<typeof linksFor>,
+  warn: (message: string) => void,
 ): Promise<LinkSet> {
   if (!state.branch || !branch?.branch) return {};
   const set: LinkSet = { branch: { name: branch.branch, url: links.branch(branch.branch) } };
   if (state.branch.isNew) {
-    const open = await client.openPulls().catch(() => []);
+    const open = await client.openPulls().catch((error: unknown) => {
+      warn(`Could not look for a pull request from ${branch.branch} (${describeError(error)}); linking the compare view instead.`);
+      return [];
+    });
     const pr = open.find((p) => p.head.ref === branch.branch);
     if (pr) set.pr = pr.html_url ?? links.issue(pr.number, true);
     else set.compare = links.compare(state.branch.base, branch.branch);

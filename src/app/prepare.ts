@@ -25,14 +25,14 @@ import { ProgressClient, describeDelivery } from "../dispatch/progress";
 import { GiteaClient } from "../gitea/client";
 import { DispatchError, parseEvent, type EventContext } from "../gitea/context";
 import { fetchEntityData, readPull, type EntityData, type PullData } from "../gitea/data";
-import { Git, checkoutPullBranch, configureGit, createWorkBranch, spawnRunner, workBranchName, type CommandRunner, type WorkBranch } from "../gitea/git";
-import type { HttpTransport, RetryPolicy } from "../gitea/http";
+import { GIT_STALL_ENV, Git, checkoutPullBranch, configureGit, createWorkBranch, spawnRunner, workBranchName, type CommandRunner, type WorkBranch } from "../gitea/git";
+import { DEFAULT_RETRY, type HttpTransport, type RetryPolicy } from "../gitea/http";
 import { links as linksFor, publicBase } from "../gitea/links";
 import { checkSender } from "../gitea/permissions";
 import { TRACKING_MARKER, finalBody, workingBody } from "../gitea/tracking";
 import { checkTrigger } from "../gitea/trigger";
 import type { GiteaComment } from "../gitea/types";
-import { InputError, giteaToken, inertInputNotices, readInputs, type Inputs } from "../inputs";
+import { INPUT_NAMES, InputError, envNameOf, giteaToken, inertInputNotices, isSecretInput, readInputs, type Inputs } from "../inputs";
 import { redactingIO, type ActionIO } from "../io";
 import { GITEA_MCP_SERVER, READ_ONLY_TOOLS, giteaToolId } from "../mcp/gitea/names";
 import { giteaMcpEnv } from "../mcp/gitea/config";
@@ -42,6 +42,7 @@ import { readRunnerEnv, type RunnerEnv } from "../runner-env";
 import { writeState, type RunMode, type RunState } from "../state";
 import { PREPARE_OUTPUTS } from "../steps";
 import { describeError } from "./errors";
+import { settle, unwrap, type Settled } from "./settle";
 
 export const PROGRESS_MCP_SERVER = "progress";
 export const PROGRESS_TOOL = `mcp__${PROGRESS_MCP_SERVER}__update_claude_progress`;
@@ -68,7 +69,9 @@ export async function prepare(deps: PrepareDeps): Promise<number> {
     runner = readRunnerEnv(deps.env);
     inputs = readInputs(deps.env);
   } catch (error) {
-    rawIO.error((error as Error).message);
+    // The inputs did not parse, so they cannot say which are secrets: redact what the secret inputs hold, as given.
+    const early = redactingIO(rawIO, [deps.env.GITHUB_TOKEN, ...INPUT_NAMES.filter(isSecretInput).map((name) => deps.env[envNameOf(name)])]);
+    early.error((error as Error).message);
     rawIO.setOutput(PREPARE_OUTPUTS.containsTrigger, "false");
     return 1;
   }
@@ -127,7 +130,12 @@ class PrepareRun {
     for (const note of inertInputNotices(inputs)) io.notice(note);
 
     // 1. The event.
-    const payload = JSON.parse(await readFile(runner.eventPath, "utf8")) as unknown;
+    let payload: unknown;
+    try {
+      payload = JSON.parse(await readFile(runner.eventPath, "utf8"));
+    } catch (error) {
+      throw new Error(`The event payload (GITHUB_EVENT_PATH ${runner.eventPath}) cannot be read as JSON: ${describeError(error)}`);
+    }
     let ctx: EventContext;
     try {
       ctx = parseEvent(runner.eventName, payload);
@@ -183,10 +191,21 @@ class PrepareRun {
         ...(this.deps.installer ? { installer: this.deps.installer } : {}),
       }),
     );
-    const permission = await checkSender(ctx, client, inputs.allowed_bots);
-    const version = await versionP.then((r) => (r.ok ? r.value : undefined));
-    if (version === undefined) io.warning("Could not read the Gitea version; run links assume Gitea ≤ 1.25 (run number).");
+    const permissionP = settle(checkSender(ctx, client, inputs.allowed_bots));
+    const versionR = await versionP;
+    const version = versionR.ok ? versionR.value : undefined;
+    if (!versionR.ok) io.warning(`Could not read the Gitea version (${describeError(versionR.error)}); run links assume Gitea ≤ 1.25 (run number).`);
     const runUrl = links.run({ runId: runner.runId, runNumber: runner.runNumber }, version);
+    const permissionR = await permissionP;
+    if (!permissionR.ok) {
+      // Nothing runs without a permission answer (fail closed), but the trigger gets a final answer, not silence.
+      if (entity) {
+        const reason = `Could not check whether @${ctx.sender.login} may write to ${ctx.repository.fullName}: ${describeError(permissionR.error)}`;
+        await client.createComment(entity.entity.number, finalBody({ state: { kind: "error", reason }, links: { run: runUrl } })).catch(() => {});
+      }
+      throw permissionR.error;
+    }
+    const permission = permissionR.value;
 
     if (!permission.allowed) {
       io.error(`Refused: ${permission.reason}`);
@@ -240,18 +259,24 @@ class PrepareRun {
     io.setOutput(PREPARE_OUTPUTS.stateFile, this.stateFile);
     io.setOutput(PREPARE_OUTPUTS.started, "true");
 
-    // 6. Round 2: tracking comment, branch, first progress update, in parallel.
-    const pull = pullP ? unwrap(await pullP) : undefined;
-    const commentP = entity ? this.trackingComment(client, entity.entity.number, runUrl, stickyP) : Promise.resolve(undefined);
-    const branchP = this.prepareBranch(ctx, mode, pull);
-    const progressP = ctx.kind === "dispatch" && state.progress ? this.sendProgress(startUpdate({ description: ctx.description })) : Promise.resolve();
+    // 6. Round 2: tracking comment, branch, first progress update, in parallel. The comment does not
+    // wait for the pull request (only the branch needs it), and whatever was created is recorded in the
+    // state before a failure of the others is thrown, so finish can bring it to a final state.
+    const commentP = settle(entity ? this.trackingComment(client, entity.entity.number, runUrl, stickyP) : Promise.resolve(undefined));
+    const branchP = settle((pullP ? pullP.then(unwrap) : Promise.resolve(undefined)).then((pull) => this.prepareBranch(ctx, mode, pull)));
+    const progressP = settle(ctx.kind === "dispatch" && state.progress ? this.sendProgress(startUpdate({ description: ctx.description })) : Promise.resolve());
     if (state.progress && oidcAvailable(this.deps.env) && !inputs.progress_secret) io.notice(`Progress: ${OIDC_WITHHELD_REASON}.`);
-    const [comment, branch] = await Promise.all([commentP, branchP, progressP]);
+    const [commentR, branchR, progressR] = await Promise.all([commentP, branchP, progressP]);
+    const comment = commentR.ok ? commentR.value : undefined;
     if (comment) {
       state.comment = { id: comment.id, ...(comment.html_url ? { url: comment.html_url } : {}) };
       io.setOutput(PREPARE_OUTPUTS.commentId, String(comment.id));
       io.info(`Tracking comment: ${comment.html_url ?? comment.id}`);
     }
+    if (branchR.ok && branchR.value) state.branch = branchR.value.work;
+    unwrap(commentR);
+    const branch = unwrap(branchR);
+    unwrap(progressR);
     if (branch) {
       state.branch = branch.work;
       if (branch.authKey) state.gitAuthKey = branch.authKey;
@@ -374,7 +399,13 @@ class PrepareRun {
     mode: RunMode,
     pull: PullData | undefined,
   ): Promise<{ work: WorkBranch; authKey?: string } | undefined> {
-    const git = new Git(this.deps.git ?? spawnRunner, this.runner.workspace, { ...this.deps.env, GIT_TERMINAL_PROMPT: "0" });
+    const retry = { ...DEFAULT_RETRY, ...this.deps.retry };
+    const git = new Git(
+      this.deps.git ?? spawnRunner,
+      this.runner.workspace,
+      { ...GIT_STALL_ENV, ...this.deps.env, GIT_TERMINAL_PROMPT: "0" },
+      { attempts: retry.attempts, baseDelayMs: retry.baseDelayMs },
+    );
     const inGit = await git.tryRun(["rev-parse", "--is-inside-work-tree"]);
     if (inGit.code !== 0 || inGit.stdout.trim() !== "true") {
       this.io.warning(`${this.runner.workspace} is not a git checkout (run actions/checkout first); Claude gets no working branch.`);
@@ -505,19 +536,3 @@ class PrepareRun {
     });
   }
 }
-
-type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
-
-/** Starts a promise now and lets it fail without an unhandled rejection; unwrap() rethrows later. */
-function settle<T>(promise: Promise<T>): Promise<Settled<T>> {
-  return promise.then(
-    (value) => ({ ok: true as const, value }),
-    (error: unknown) => ({ ok: false as const, error }),
-  );
-}
-
-function unwrap<T>(settled: Settled<T>): T {
-  if (!settled.ok) throw settled.error;
-  return settled.value;
-}
-

@@ -100,7 +100,8 @@ export async function loadJsonSchemaInput(
 ): Promise<CheckedSchema | undefined> {
   const v = value.trim();
   if (!v) return undefined;
-  if (v.startsWith("{")) return checkJsonSchema(v, "json_schema", "json_schema");
+  // A value that starts like JSON is JSON (an array is then reported as such, not looked for as a file).
+  if (v.startsWith("{") || v.startsWith("[")) return checkJsonSchema(v, "json_schema", "json_schema");
   const file = await readWorkspaceFile(v, ctx, "json_schema", "json_schema file");
   return checkJsonSchema(file.content, "json_schema", `json_schema file ${shown(v)}`);
 }

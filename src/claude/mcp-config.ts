@@ -115,7 +115,8 @@ export async function loadMcpConfig(
   what: string,
 ): Promise<{ servers: McpServers; ignored: string[]; source: string }> {
   const v = value.trim();
-  if (v.startsWith("{")) return { ...parseMcpConfig(v, input, what), source: what };
+  // A value that starts like JSON is JSON (an array is then reported as such, not looked for as a file).
+  if (v.startsWith("{") || v.startsWith("[")) return { ...parseMcpConfig(v, input, what), source: what };
   const file = await readWorkspaceFile(v, ctx, input, `${what} file`);
   const source = `${what} file ${shown(v)}`;
   return { ...parseMcpConfig(file.content, input, source), source };

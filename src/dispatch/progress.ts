@@ -16,6 +16,7 @@
  *   replaced by value in every string of the body and in every log line; the
  *   secret, the OIDC token and the signature are never logged.
  */
+import { retryAfterMs } from "../retry-after";
 import { Redactor } from "../text/redact";
 import { EndpointError, displayEndpoint, validateProgressEndpoint, type ProgressEndpoint } from "./endpoint";
 import { OidcError, fetchOidcToken, oidcAvailable } from "./oidc";
@@ -135,15 +136,6 @@ function redactDeep(value: unknown, redactor: Redactor, depth = 0): unknown {
   if (depth > 64 || value === null || typeof value !== "object") return value;
   if (Array.isArray(value)) return value.map((v) => redactDeep(v, redactor, depth + 1));
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [redactor.redact(k), redactDeep(v, redactor, depth + 1)]));
-}
-
-/** Seconds or an HTTP date (RFC 9110); undefined when absent or unreadable. */
-export function retryAfterMs(header: string | null, now: number): number | undefined {
-  if (!header) return undefined;
-  const t = header.trim();
-  if (/^\d+$/.test(t)) return Number(t) * 1000;
-  const date = Date.parse(t);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
 const retryableStatus = (s: number) => s === 408 || s === 425 || s === 429 || s >= 500;

@@ -33,17 +33,35 @@ export class GitError extends Error {
   }
 }
 
+/** A failure of the server or the connection (not of the request), worth another try. */
+export const TRANSIENT_GIT_ERROR =
+  /returned error: (408|429|5\d\d)|Empty reply from server|Operation too slow|Operation timed out|Connection reset|Recv failure|Failed to connect|RPC failed|early EOF|remote end hung up unexpectedly/i;
+
+/** Attempts (including the first) for `git fetch`, which only reads; the delay doubles each time. */
+export type GitRetry = { attempts: number; baseDelayMs: number };
+
+/**
+ * Without these, git waits forever on a server that stopped answering; the
+ * runner's own values (GIT_HTTP_LOW_SPEED_*) win.
+ */
+export const GIT_STALL_ENV = { GIT_HTTP_LOW_SPEED_LIMIT: "1000", GIT_HTTP_LOW_SPEED_TIME: "60" } as const;
+
 export class Git {
   constructor(
     private readonly runner: CommandRunner,
     readonly cwd: string,
     private readonly env: Record<string, string | undefined> = { ...process.env, GIT_TERMINAL_PROMPT: "0" },
+    private readonly retry: GitRetry = { attempts: 3, baseDelayMs: 1000 },
   ) {}
 
   async run(args: string[]): Promise<string> {
-    const result = await this.runner.run("git", args, { cwd: this.cwd, env: this.env });
-    if (result.code !== 0) throw new GitError(args, result);
-    return result.stdout.trim();
+    for (let attempt = 1; ; attempt++) {
+      const result = await this.runner.run("git", args, { cwd: this.cwd, env: this.env });
+      if (result.code === 0) return result.stdout.trim();
+      const retryable = args[0] === "fetch" && TRANSIENT_GIT_ERROR.test(result.stderr) && attempt < this.retry.attempts;
+      if (!retryable) throw new GitError(args, result);
+      await new Promise((resolve) => setTimeout(resolve, this.retry.baseDelayMs * 2 ** (attempt - 1)));
+    }
   }
 
   async tryRun(args: string[]): Promise<CommandResult> {

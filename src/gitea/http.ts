@@ -78,13 +78,6 @@ export const DEFAULT_RETRY: RetryPolicy = {
 export const isTransientStatus = (status: number) =>
   status === 429 || status === 500 || status === 502 || status === 503 || status === 504;
 
-/** Seconds or an HTTP date, per RFC 9110; undefined when absent or unreadable. */
-export function retryAfterMs(header: string | null, now = Date.now()): number | undefined {
-  if (!header) return undefined;
-  const trimmed = header.trim();
-  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
-  const date = Date.parse(trimmed);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
+export { retryAfterMs } from "../retry-after";
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -1,0 +1,103 @@
+/**
+ * Persistent Gitea faults on every route prepare and finish use (found in the
+ * request log of clean runs): the route keeps failing (5xx, 429, no answer,
+ * connection reset) for the whole run. The run ends with what a user can act
+ * on and nothing half done:
+ *
+ * - most routes: the job fails and the tracking comment is in a final error
+ *   state naming the failing call (method and path), never left "working";
+ *   one tracking comment, no branch left behind without Claude's work;
+ * - reads the run can do without degrade with a warning naming the call and the
+ *   run succeeds (the Gitea version, the sticky-comment lookup, the open-PR
+ *   lookup for the link) — and a branch delete the API keeps refusing is done
+ *   with git instead, so no unused branch is left either;
+ * - posting the tracking comment: nothing is posted, the job fails naming the
+ *   call, and Claude never runs;
+ * - editing the tracking comment (finish): the comment cannot be fixed then;
+ *   the job fails loudly naming the call.
+ */
+import { afterAll, describe, expect, it } from "vitest";
+import { FAULT_KINDS, callPattern, discoverRoutes, runScenario, type FaultKind, type Outcome } from "../support/faults";
+import { REPO, World } from "../support/scenario";
+
+const world = await World.start({ publicUrl: "https://gitea.example.com" });
+afterAll(() => world.close());
+const ROUTES = await discoverRoutes(world);
+
+const POST_COMMENT = "POST /repos/{owner}/{repo}/issues/{index}/comments";
+const EDIT_COMMENT = "PATCH /repos/{owner}/{repo}/issues/comments/{id}";
+/** Reads the run can do without, and a delete that has another way. */
+const DEGRADES = new Set([
+  "GET /version",
+  "GET /user",
+  "GET /repos/{owner}/{repo}/pulls",
+  "DELETE /repos/{owner}/{repo}/branches/{branch}",
+]);
+
+const errorLines = (o: Outcome) => o.result.log.split("\n").filter((l) => l.startsWith("::error::"));
+const warningLines = (o: Outcome) => o.result.log.split("\n").filter((l) => l.startsWith("::warning::"));
+
+/** New branches must hold Claude's commit: an unused branch is never left behind. */
+async function expectNoOrphanBranch(o: Outcome): Promise<void> {
+  const added = o.branchesAfter.filter((b) => !o.branchesBefore.includes(b));
+  for (const b of added) {
+    const [head] = await world.gitea.commitsOn(REPO, b);
+    expect(head?.subject, `branch ${b} was left without Claude's work`).toMatch(/^Add NOTES-\d+\.md$/);
+  }
+}
+
+function expectFailedLoudly(o: Outcome, call: RegExp): void {
+  const { result } = o;
+  expect(result.prepare.code === 1 || result.finish?.code === 1, result.log).toBe(true);
+  expect(errorLines(o).some((l) => call.test(l)), `no ::error:: naming ${call}:\n${result.log}`).toBe(true);
+  // Claude never runs on a prepare that failed.
+  if (result.prepare.code !== 0) expect(result.executionFile).toBeUndefined();
+}
+
+describe.each(ROUTES)("$route ($scenario.name, $steps)", (use) => {
+  const call = callPattern(use.route);
+  it.each(Object.keys(FAULT_KINDS) as FaultKind[])("%s for good", async (kind) => {
+    // Two attempts are enough to show a fault that stays (the transient suite covers the retries);
+    // a request that never answers is given up on sooner.
+    const retry = { attempts: 2, ...(kind === "timeout" ? { timeoutMs: 500 } : {}) };
+    const o = await runScenario(world, use.scenario, FAULT_KINDS[kind](use.route), { retry });
+    expect(o.fired).toBeGreaterThan(0);
+    const { prepared, result } = o;
+
+    if (DEGRADES.has(use.route)) {
+      if (result.prepare.code !== 0 || result.finish?.code !== 0) console.log(result.log);
+      expect(result.prepare.code).toBe(0);
+      expect(result.finish?.code).toBe(0);
+      expect(warningLines(o).some((l) => call.test(l) && !/retrying in/.test(l)), `no warning naming ${call}:\n${result.log}`).toBe(true);
+      expect(o.trackingComments).toHaveLength(1);
+      expect(o.trackingComments[0]!.body).toMatch(/^\*\*Claude finished/m);
+      expect(o.trackingComments[0]!.body).toContain(prepared.answer);
+      expect(o.branchesAfter.filter((b) => !o.branchesBefore.includes(b))).toEqual(prepared.branch === "commit" ? [expect.any(String)] : []);
+      await expectNoOrphanBranch(o);
+      return;
+    }
+
+    expectFailedLoudly(o, call);
+    await expectNoOrphanBranch(o);
+
+    if (use.route === POST_COMMENT) {
+      // Nothing could be posted, and nothing was posted twice.
+      expect(o.trackingComments).toEqual([]);
+      expect(result.prepare.code).toBe(1);
+      return;
+    }
+    if (use.route === EDIT_COMMENT) {
+      // finish cannot bring the comment to its final state: the job says so, naming the call.
+      expect(result.finish?.code).toBe(1);
+      expect(errorLines(o).some((l) => /finish: updating the tracking comment/.test(l) && call.test(l))).toBe(true);
+      expect(o.trackingComments).toHaveLength(1);
+      return;
+    }
+    // Every other route: one tracking comment, final, in the error state, naming the failing call.
+    expect(o.trackingComments).toHaveLength(1);
+    const body = o.trackingComments[0]!.body;
+    expect(body).toMatch(/^\*\*Claude encountered an error/m);
+    expect(body).not.toContain("Claude is working");
+    expect(body).toMatch(call);
+  });
+});
