@@ -23,7 +23,7 @@ import path from "node:path";
 import { start as startReceiver } from "../examples/dispatch/receiver";
 import { ROOT } from "../test/support/repo";
 import { SECRETS, World } from "../test/support/scenario";
-import { writeSyntheticLog } from "../test/unit/claude/fixtures";
+import { writeSyntheticLog } from "../test/support/execution-log";
 import { measureOverhead, type StepFigures } from "./overhead";
 import { median, runNode } from "./proc";
 import { dispatchScenario, issueCommentScenario, prCommentScenario, type Scenario } from "./scenarios";

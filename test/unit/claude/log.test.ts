@@ -2,7 +2,8 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { JsonElementScanner, readExecutionLog, summarizeExecutionLog, RESULT_TEXT_LIMIT } from "../../../src/claude/log";
-import { tempDir, writeSyntheticLog } from "./fixtures";
+import { writeSyntheticLog } from "../../support/execution-log";
+import { tempDir } from "./fixtures";
 
 const MESSAGES = [
   { type: "system", subtype: "init", session_id: "sess-1", model: "claude-sonnet-4-5", tools: ["Read"] },
