@@ -45,6 +45,8 @@ function runWith(
     });
     child.on("error", reject);
     child.on("close", (code) => resolve({ code, stdout }));
+    // A program that exits without reading its stdin closes the pipe first (EPIPE): that is its business.
+    child.stdin.on("error", () => {});
     child.stdin.end(stdin);
   });
 }
