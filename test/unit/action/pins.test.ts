@@ -47,5 +47,9 @@ describe("PINS.md", () => {
     // The pinned commit must contain the action it pins.
     const file = await git(["cat-file", "-e", `${pins["Action SHA"]}:action.yml`]);
     expect(file.code).toBe(0);
+    // And it must be the action this tree ships: a workflow pinning it runs this action.yml and this dist/.
+    const shipped = await git(["diff", "--stat", pins["Action SHA"]!, "--", "action.yml", "dist"]);
+    expect(shipped.code).toBe(0);
+    expect(shipped.out, `action.yml or dist/ changed since the pinned commit: record a new Action SHA in PINS.md, then npm run patches`).toBe("");
   });
 });
