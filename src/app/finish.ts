@@ -87,7 +87,8 @@ export async function finish(deps: FinishDeps): Promise<number> {
   const structured = env[FINISH_ENV.structuredOutput] ?? "";
   const summary = await readLog(env, io);
   const timedOut = await readTimeoutMarker(state.timeout.markerFile);
-  let outcome = decide(state, env, summary, timedOut, structured);
+  const decided = decide(state, env, summary, timedOut, structured);
+  let outcome = decided;
   io.info(`Conclusion: ${outcome.conclusion}${outcome.reason ? ` (${outcome.reason})` : ""}.`);
 
   // 2. The branch.
@@ -116,7 +117,7 @@ export async function finish(deps: FinishDeps): Promise<number> {
   // 3. The tracking comment: always brought to a final state, which names what failed here.
   const current = currentP ? await currentP : undefined;
   if (current && !current.ok) problems.push(`reading the tracking comment: ${describeError(current.error)}`);
-  if (problems.length) outcome = finishFailed(outcome, problems);
+  if (problems.length) outcome = finishFailed(decided, problems);
   if (state.comment) {
     try {
       const body = finalBody({
@@ -148,6 +149,9 @@ export async function finish(deps: FinishDeps): Promise<number> {
       )
     : `## Claude Code\n\n**${outcome.conclusion}**${outcome.reason ? `: ${outcome.reason}` : ""}\n`;
   await io.appendSummary(markdown).catch((e) => problems.push(`writing the step summary: ${describeError(e)}`));
+
+  // What failed since (the comment edit, the summary) makes the run a failure too, for the backend and the outputs.
+  if (problems.length) outcome = finishFailed(decided, problems);
 
   // 5. The backend.
   if (state.progress) {

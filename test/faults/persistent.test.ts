@@ -17,6 +17,7 @@
  *   the job fails loudly naming the call.
  */
 import { afterAll, describe, expect, it } from "vitest";
+import { FINISH_OUTPUTS } from "../../src/steps";
 import { FAULT_KINDS, callPattern, discoverRoutes, runScenario, type FaultKind, type Outcome } from "../support/faults";
 import { REPO, World } from "../support/scenario";
 
@@ -91,6 +92,8 @@ describe.each(ROUTES)("$route ($scenario.name, $steps)", (use) => {
       expect(result.finish?.code).toBe(1);
       expect(errorLines(o).some((l) => /finish: updating the tracking comment/.test(l) && call.test(l))).toBe(true);
       expect(o.trackingComments).toHaveLength(1);
+      // The outputs do not say it went well when the job failed.
+      expect(result.finish?.io.outputs[FINISH_OUTPUTS.conclusion]).toBe("failure");
       return;
     }
     // Every other route: one tracking comment, final, in the error state, naming the failing call.
@@ -99,5 +102,6 @@ describe.each(ROUTES)("$route ($scenario.name, $steps)", (use) => {
     expect(body).toMatch(/^\*\*Claude encountered an error/m);
     expect(body).not.toContain("Claude is working");
     expect(body).toMatch(call);
+    if (result.finish) expect(result.finish.io.outputs[FINISH_OUTPUTS.conclusion]).toBe("failure");
   });
 });
