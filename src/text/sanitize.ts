@@ -60,10 +60,22 @@ export function stripHiddenAttributes(text: string): string {
   return text.replace(/<[a-z][^>]*>/gi, (tag) => tag.replace(HIDDEN_ATTRIBUTES, "").replace(/\s(?:hidden)(?=[\s>/])/gi, ""));
 }
 
-/** `![hidden words](url)` → `![](url)`; `[text](url "hidden words")` → `[text](url)`. */
+/** A link reference definition on its own line: `[label]: url "title"` (the title may also be '…' or (…)). */
+const REFERENCE_DEFINITION = /^ {0,3}\[([^\]\n]+)\]:[ \t]*(\S+)(?:[ \t]+(?:"[^"\n]*"|'[^'\n]*'|\([^)\n]*\)))?[ \t]*$/gm;
+
+const normalLabel = (label: string) => label.trim().replace(/\s+/g, " ").toLowerCase();
+
+/**
+ * `![hidden words](url)` → `![](url)`; `[text](url "hidden words")` → `[text](url)`; a reference
+ * definition keeps only `[label]: url`, and goes entirely when nothing refers to its label (it renders
+ * as nothing, so `[//]: # (…)` and `[any words]: #` are hidden text).
+ */
 export function stripMarkdownHiddenText(text: string): string {
+  const rest = text.replace(REFERENCE_DEFINITION, "").toLowerCase().replace(/\s+/g, " ");
   return text
+    .replace(REFERENCE_DEFINITION, (_line, label: string, url: string) => (rest.includes(`[${normalLabel(label)}]`) ? `[${label}]: ${url}` : ""))
     .replace(/!\[[^\]]*\]\(/g, "![](")
+    .replace(/!\[[^\]]*\]\[/g, "![][")
     .replace(/(\[[^\]]*\]\(\s*[^\s)]+)\s+(?:"[^"]*"|'[^']*'|\([^)]*\))\s*\)/g, "$1)");
 }
 

@@ -1,6 +1,7 @@
 /**
  * Hidden text from Gitea (entity-encoded HTML comments, zero-width
- * characters, bidi controls, hidden attributes) never reaches a prompt: from
+ * characters, bidi controls, hidden attributes, markdown that renders as
+ * nothing) never reaches a prompt: from
  * raw API objects through fetchEntityData to every builder, and in the
  * direct/override prompts, the dispatch description and custom instructions.
  */
@@ -20,6 +21,8 @@ const hostile = (visible: string) =>
     `<span title="${HIDDEN}" data-x="${HIDDEN}">ok</span>`,
     `![${HIDDEN}](https://img.example/a.png)`,
     `zero\u200bwidth\u200d and \u202ebidi\u202c \u2066iso\u2069 \ufefftag\u{E0041}`,
+    // Reference definitions render as nothing.
+    `\n[//]: # (${HIDDEN} as a markdown comment)\n[${HIDDEN} in a label]: #\n`,
   ].join(" ");
 
 const INVISIBLE = /[\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]|\u{E0041}/u;
