@@ -14,8 +14,7 @@ import { progressConfigFromState } from "../dispatch/config";
 import { finalUpdate } from "../dispatch/messages";
 import { ProgressClient, describeDelivery } from "../dispatch/progress";
 import { GiteaClient } from "../gitea/client";
-import { GIT_STALL_ENV, Git, finalizeBranch, restoreGitAuth, spawnRunner, type BranchOutcome, type CommandRunner, type RemoteBranches } from "../gitea/git";
-import type { HttpTransport, RetryPolicy } from "../gitea/http";
+import { GIT_STALL_ENV, Git, finalizeBranch, restoreGitAuth, spawnRunner, type BranchOutcome, type RemoteBranches } from "../gitea/git";
 import { links as linksFor } from "../gitea/links";
 import { extractClaudeText, finalBody, type FinalState, type LinkSet } from "../gitea/tracking";
 import { giteaToken, readSomeInputs } from "../inputs";
@@ -23,17 +22,10 @@ import { redactingIO, type ActionIO } from "../io";
 import { readState, type RunState } from "../state";
 import { FINISH_ENV, FINISH_OUTPUTS } from "../steps";
 import { describeError } from "./errors";
+import type { StepDeps } from "./deps";
 import { settle } from "./settle";
 
-export type FinishDeps = {
-  env: Record<string, string | undefined>;
-  io: ActionIO;
-  now?: () => Date;
-  transport?: HttpTransport;
-  retry?: Partial<RetryPolicy>;
-  git?: CommandRunner;
-  progressDelivery?: ConstructorParameters<typeof ProgressClient>[0]["delivery"];
-};
+export type FinishDeps = StepDeps;
 
 type Outcome = { conclusion: "success" | "failure"; state: FinalState; reason?: string };
 

@@ -25,15 +25,15 @@ import { ProgressClient, describeDelivery } from "../dispatch/progress";
 import { GiteaClient } from "../gitea/client";
 import { DispatchError, parseEvent, type EventContext } from "../gitea/context";
 import { fetchEntityData, readPull, type EntityData, type PullData } from "../gitea/data";
-import { GIT_STALL_ENV, Git, checkoutPullBranch, configureGit, createWorkBranch, spawnRunner, workBranchName, type CommandRunner, type WorkBranch } from "../gitea/git";
-import { DEFAULT_RETRY, type HttpTransport, type RetryPolicy } from "../gitea/http";
+import { GIT_STALL_ENV, Git, checkoutPullBranch, configureGit, createWorkBranch, spawnRunner, workBranchName, type WorkBranch } from "../gitea/git";
+import { DEFAULT_RETRY } from "../gitea/http";
 import { links as linksFor, publicBase } from "../gitea/links";
 import { checkSender } from "../gitea/permissions";
 import { TRACKING_MARKER, finalBody, workingBody } from "../gitea/tracking";
 import { checkTrigger } from "../gitea/trigger";
 import type { GiteaComment } from "../gitea/types";
 import { INPUT_NAMES, InputError, envNameOf, giteaToken, inertInputNotices, isSecretInput, readInputs, type Inputs } from "../inputs";
-import { redactingIO, type ActionIO } from "../io";
+import { redactingIO } from "../io";
 import { GITEA_MCP_SERVER, READ_ONLY_TOOLS, giteaToolId } from "../mcp/gitea/names";
 import { giteaMcpEnv } from "../mcp/gitea/config";
 import { buildPrompt } from "../prompt/index";
@@ -42,22 +42,15 @@ import { readRunnerEnv, type RunnerEnv } from "../runner-env";
 import { writeState, type RunMode, type RunState } from "../state";
 import { PREPARE_OUTPUTS } from "../steps";
 import { describeError } from "./errors";
+import type { StepDeps } from "./deps";
 import { settle, unwrap, type Settled } from "./settle";
 
 export const PROGRESS_MCP_SERVER = "progress";
 export const PROGRESS_TOOL = `mcp__${PROGRESS_MCP_SERVER}__update_claude_progress`;
 
-export type PrepareDeps = {
-  env: Record<string, string | undefined>;
-  io: ActionIO;
-  now?: () => Date;
-  transport?: HttpTransport;
-  retry?: Partial<RetryPolicy>;
-  git?: CommandRunner;
+export type PrepareDeps = StepDeps & {
   processRunner?: ProcessRunner;
   installer?: Installer;
-  /** Overrides for progress delivery (tests). */
-  progressDelivery?: ConstructorParameters<typeof ProgressClient>[0]["delivery"];
 };
 
 /** Returns the step's exit code. */

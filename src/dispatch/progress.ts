@@ -27,12 +27,8 @@ export const PROGRESS_STATUSES = ["in_progress", "completed", "failed"] as const
 export type ProgressStatus = (typeof PROGRESS_STATUSES)[number];
 
 /** What a sender says; the client adds the envelope (repository, run, ids, time). */
-export type ProgressUpdate = {
-  status: ProgressStatus;
-  message: string;
-  completed_tasks?: string[];
-  current_task?: string | null;
-  /** Final updates only (sent by finish). Each is included only when known. */
+/** What only the final update (sent by finish) carries; each field is included only when known. */
+export type FinalFields = {
   conclusion?: string;
   branch?: string;
   branch_url?: string;
@@ -41,6 +37,13 @@ export type ProgressUpdate = {
   /** The parsed structured output object. */
   structured_output?: unknown;
 };
+
+export type ProgressUpdate = {
+  status: ProgressStatus;
+  message: string;
+  completed_tasks?: string[];
+  current_task?: string | null;
+} & FinalFields;
 
 /** The JSON body POSTed to the endpoint (field names are the wire format). */
 export type ProgressBody = {
@@ -54,13 +57,7 @@ export type ProgressBody = {
   timestamp: string;
   seq: number;
   delivery_id: string;
-  conclusion?: string;
-  branch?: string;
-  branch_url?: string;
-  compare_url?: string;
-  pr_url?: string;
-  structured_output?: unknown;
-};
+} & FinalFields;
 
 export type DeliveryResult = {
   delivered: boolean;

@@ -7,7 +7,7 @@
  * run's conclusion.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { start, type Receiver } from "../../examples/dispatch/receiver";
+import { start, type ProgressBody, type Receiver } from "../../examples/dispatch/receiver";
 import { closedPort, hmacValid, secretsIn, startHangingEndpoint, startTap, type Tapped } from "../support/dispatch";
 import { repositoryDispatchPayload, workflowDispatchPayload } from "../support/gitea/payloads";
 import { firstUserText, lastToolResults, offersTool, structuredOutput, text, toolUse, type CapturedRequest, type Turn } from "../support/model/index";
@@ -42,24 +42,7 @@ function mainRequestsFrom(): () => CapturedRequest[] {
   return () => world.model.mainRequests.filter((r) => r.index >= from);
 }
 
-type Body = {
-  repository: string;
-  run_id: string;
-  correlation_id: string | null;
-  status: string;
-  message: string;
-  completed_tasks: string[];
-  current_task: string | null;
-  timestamp: string;
-  seq: number;
-  delivery_id: string;
-  conclusion?: string;
-  branch?: string;
-  branch_url?: string;
-  compare_url?: string;
-  pr_url?: string;
-  structured_output?: unknown;
-};
+type Body = ProgressBody;
 
 const schema = JSON.stringify({
   type: "object",
@@ -97,7 +80,7 @@ function expectSignedStream(receiver: Receiver, requests: Tapped[], correlation:
     expect(r.headers.authorization).toBeUndefined();
   }
   expect(secretsIn(requests, ALL_SECRETS)).toEqual([]);
-  const bodies = receiver.updates.map((u) => u.body as Body);
+  const bodies = receiver.updates.map((u) => u.body);
   expect(receiver.updates.every((u) => u.auth === "hmac")).toBe(true);
   expect(bodies.map((b) => b.status)).toEqual(statuses);
   const seqs = bodies.map((b) => b.seq);

@@ -1,6 +1,7 @@
 import { createHmac } from "node:crypto";
-import { afterEach, describe, expect, it } from "vitest";
-import { expectedSignature, start, type Receiver } from "../../../examples/dispatch/receiver";
+import { afterEach, describe, expect, expectTypeOf, it } from "vitest";
+import { expectedSignature, start, type ProgressBody as ExampleBody, type Receiver } from "../../../examples/dispatch/receiver";
+import type { ProgressBody } from "../../../src/dispatch/progress";
 import { signBody, signatureMatches } from "../../../src/dispatch/signature";
 
 const SECRET = "receiver-secret-42";
@@ -68,4 +69,12 @@ describe("example receiver", () => {
   it("needs a secret or a verifier", async () => {
     await expect(start({})).rejects.toThrow(/secret|verifyOidc/);
   });
+});
+
+/** One object type instead of an intersection, so the two compare field by field. */
+type Flat<T> = { [K in keyof T]: T[K] };
+
+it("the example declares the same body the action sends (checked by the typecheck in npm test)", () => {
+  // The example stands alone for backends to copy; this keeps its wire format from drifting.
+  expectTypeOf<ExampleBody>().toEqualTypeOf<Flat<ProgressBody>>();
 });
