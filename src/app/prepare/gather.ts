@@ -1,0 +1,53 @@
+/**
+ * Phase 4, round 1 of Gitea requests: everything independent, in parallel —
+ * the server version, the pull request, every first page of the entity's
+ * data, the sticky comment, the permission check when the payload cannot
+ * answer it — and the CLI preflight beside them.
+ */
+import { defaultMarkerFile, defaultWrapperDir, prepareExecutable, type PreparedExecutable } from "../../claude/executable";
+import type { ClaudePlan } from "../../claude/plan";
+import type { GiteaClient } from "../../gitea/client";
+import type { EventContext, EntityEvent } from "../../gitea/context";
+import { fetchEntityData, readPull, type EntityData, type PullData } from "../../gitea/data";
+import { checkSender, type PermissionDecision } from "../../gitea/permissions";
+import type { GiteaComment } from "../../gitea/types";
+import type { RunMode } from "../../state";
+import { settle, unwrap, type Settled } from "../settle";
+import type { PrepareContext } from "./context";
+import { findStickyComment } from "./tracking";
+
+export type Gathered = {
+  version: Promise<Settled<string>>;
+  pull?: Promise<Settled<PullData>>;
+  data?: Promise<Settled<EntityData>>;
+  sticky?: Promise<Settled<GiteaComment | undefined>>;
+  executable: Promise<Settled<PreparedExecutable>>;
+  permission: Promise<Settled<PermissionDecision>>;
+};
+
+export function gather(run: PrepareContext, ctx: EventContext, mode: RunMode, plan: ClaudePlan, client: GiteaClient): Gathered {
+  const { inputs, runner, deps } = run;
+  const entity: EntityEvent | undefined = ctx.kind === "entity" ? ctx : undefined;
+  const pull = entity?.entity.isPR ? settle(readPull(client, entity.entity.number)) : undefined;
+  return {
+    version: settle(client.version()),
+    ...(pull ? { pull } : {}),
+    ...(entity && mode !== "dispatch"
+      ? { data: settle(fetchEntityData(client, entity.entity, entity.trigger, pull ? { pull: pull.then(unwrap) } : {})) }
+      : {}),
+    ...(entity && entity.entity.isPR && inputs.use_sticky_comment ? { sticky: settle(findStickyComment(client, entity.entity.number)) } : {}),
+    executable: settle(
+      prepareExecutable({
+        inputPath: inputs.path_to_claude_code_executable,
+        timeoutMinutes: inputs.timeout_minutes,
+        dir: defaultWrapperDir(runner.runnerTemp),
+        markerFile: defaultMarkerFile(runner.runnerTemp),
+        jsonSchemaRequested: Boolean(plan.jsonSchema),
+        env: deps.env,
+        ...(deps.processRunner ? { runner: deps.processRunner } : {}),
+        ...(deps.installer ? { installer: deps.installer } : {}),
+      }),
+    ),
+    permission: settle(checkSender(ctx, client, inputs.allowed_bots)),
+  };
+}
