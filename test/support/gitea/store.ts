@@ -9,9 +9,65 @@ import type { GitRepo } from "./git";
 export type AccessMode = "none" | "read" | "write" | "admin" | "owner";
 export type CollaboratorPermission = "read" | "write" | "admin";
 
+/** Repository units, by the names Gitea's teams API uses (`units_map` keys). */
+export const UNITS = ["repo.code", "repo.issues", "repo.pulls", "repo.releases", "repo.wiki", "repo.projects", "repo.packages", "repo.actions"] as const;
+export type Unit = (typeof UNITS)[number];
+
 const RANK: Record<AccessMode, number> = { none: 0, read: 1, write: 2, admin: 3, owner: 4 };
 export function atLeast(mode: AccessMode, min: AccessMode): boolean {
   return RANK[mode] >= RANK[min];
+}
+const maxMode = (a: AccessMode, b: AccessMode): AccessMode => (RANK[a] >= RANK[b] ? a : b);
+const minMode = (a: AccessMode, b: AccessMode): AccessMode => (RANK[a] <= RANK[b] ? a : b);
+
+/** What a user may do in a repository: the overall mode and each unit's mode. */
+export interface Permission {
+  /** Gitea's `AccessMode` (what the collaborator-permission API reports). */
+  mode: AccessMode;
+  /** Per unit (what the payload's `permissions.push` and the routes check). */
+  unit(u: Unit): AccessMode;
+}
+
+export function uniformPermission(mode: AccessMode): Permission {
+  return { mode, unit: () => mode };
+}
+
+/**
+ * An Actions job token (one per task): Gitea's Actions user, limited to the
+ * task's repository, with write access, or read only for fork and AGit pull
+ * request runs (routers/api/v1/api.go, routers/web/repo/githttp.go).
+ */
+export interface TaskScope {
+  repo: string;
+  mode: "read" | "write";
+  /** The run was marked IsForkPullRequest. */
+  fork: boolean;
+  runId?: number;
+}
+
+/** The Actions user: id -2, a system user that is no collaborator anywhere. */
+export const ACTIONS_USER = { id: -2, login: "gitea-actions" } as const;
+
+export interface Team {
+  id: number;
+  /** lower-case login of the organization */
+  org: string;
+  name: string;
+  /** none/read/write: the lowest of the unit modes (Gitea's MinUnitAccessMode); admin/owner: every unit */
+  permission: AccessMode;
+  units: Partial<Record<Unit, AccessMode>>;
+  /** lower-case logins */
+  members: Set<string>;
+  /** repo keys; ignored with includesAllRepos */
+  repos: Set<string>;
+  includesAllRepos: boolean;
+}
+
+export interface BranchProtection {
+  /** branch name or glob (`*` does not cross `/`) */
+  pattern: string;
+  /** lower-case logins allowed to push (the Actions user can never be one) */
+  pushWhitelist: string[];
 }
 
 /** RFC3339, second precision, UTC (what Gitea emits with TZ=UTC). */
@@ -33,6 +89,12 @@ export interface User {
   email: string;
   is_admin: boolean;
   created: string;
+  /** an organization (owns repositories and teams; cannot sign in) */
+  isOrg: boolean;
+  /** has a GPG/SSH signing key on the server (commit-signing rule `pubkey`) */
+  signingKey: boolean;
+  /** has two-factor authentication (rule `twofa`) */
+  twofa: boolean;
 }
 
 export interface Repo {
@@ -53,6 +115,12 @@ export interface Repo {
   nextIndex: number;
   nextRunNumber: number;
   git: GitRepo;
+  protectedBranches: BranchProtection[];
+  /**
+   * Schedules were re-registered without a payload (the Actions user pushed
+   * to the default branch): scheduled runs then receive `{}` as their event.
+   */
+  schedulesWithoutPayload: boolean;
 }
 
 export interface Label {
@@ -92,6 +160,8 @@ export interface PullRequest {
   baseBranch: string;
   merged: boolean;
   merged_at: string | null;
+  /** "agit": pushed to refs/for/<base>/<topic>, no head branch anywhere (always a fork run) */
+  flow: "github" | "agit";
 }
 
 export interface Comment {
@@ -159,19 +229,25 @@ export interface Dispatch {
   runId: number;
 }
 
+export type RunStatus = "queued" | "waiting" | "in_progress" | "completed" | "cancelled";
+
 export interface Run {
   id: number;
   run_number: number;
   repo: string;
   workflow: string;
   event: string;
-  status: string;
+  status: RunStatus;
   conclusion: string | null;
   head_branch: string;
+  /** full ref the run is for (refs/heads/…, refs/tags/…) */
+  ref: string;
   head_sha: string;
   actor: string;
   display_title: string;
   created_at: string;
+  /** set when another dispatch cancelled this run */
+  cancelledBy?: number;
 }
 
 export class NotFound extends Error {}
@@ -196,8 +272,12 @@ export class Store {
   attachments = new Map<number, Attachment>();
   dispatches: Dispatch[] = [];
   runs = new Map<number, Run>();
+  tokenScopes = new Map<string, TaskScope>();
+  teams = new Map<number, Team>();
+  /** commits the server signed (POST /contents under the signing rules, initial commits) */
+  signedCommits = new Set<string>();
 
-  private seq = { user: 1, repo: 1, label: 1, issue: 1, pull: 1, comment: 1, review: 1, attachment: 1, run: 1 };
+  private seq = { user: 1, repo: 1, label: 1, issue: 1, pull: 1, comment: 1, review: 1, attachment: 1, run: 1, team: 1 };
 
   nextId(kind: keyof Store["seq"]): number {
     return this.seq[kind]++;
@@ -205,17 +285,30 @@ export class Store {
 
   // ---- users -------------------------------------------------------------
 
-  addUser(u: { login: string; full_name?: string; email?: string; is_admin?: boolean; token?: string }): User {
+  addUser(u: {
+    login: string;
+    full_name?: string;
+    email?: string;
+    is_admin?: boolean;
+    token?: string;
+    id?: number;
+    isOrg?: boolean;
+    signingKey?: boolean;
+    twofa?: boolean;
+  }): User {
     const key = u.login.toLowerCase();
     const existing = this.users.get(key);
     if (existing) throw new Error(`user ${u.login} exists`);
     const user: User = {
-      id: this.nextId("user"),
+      id: u.id ?? this.nextId("user"),
       login: u.login,
       full_name: u.full_name ?? "",
       email: u.email ?? `${key}@example.com`,
       is_admin: u.is_admin ?? false,
       created: isoNow(),
+      isOrg: u.isOrg ?? false,
+      signingKey: u.signingKey ?? false,
+      twofa: u.twofa ?? false,
     };
     this.users.set(key, user);
     if (u.token) this.addToken(u.login, u.token);
@@ -242,6 +335,13 @@ export class Store {
     return login ? this.users.get(login) : undefined;
   }
 
+  /** Registers a job token of the Actions user for one task (see TaskScope). */
+  addJobToken(token: string, scope: TaskScope): void {
+    const actions = this.findUser(ACTIONS_USER.login) ?? this.addUser({ login: ACTIONS_USER.login, id: ACTIONS_USER.id, email: "teabot@gitea.io" });
+    this.tokens.set(token, actions.login.toLowerCase());
+    this.tokenScopes.set(token, { ...scope, repo: repoKey(scope.repo) });
+  }
+
   userByEmail(email: string): User | undefined {
     const e = email.toLowerCase();
     for (const u of this.users.values()) if (u.email.toLowerCase() === e) return u;
@@ -260,16 +360,101 @@ export class Store {
     return r;
   }
 
-  /** Gitea's GetUserRepoPermission, reduced to what the emulator models. */
-  accessMode(repo: Repo, login: string | null | undefined): AccessMode {
-    if (!login) return repo.private ? "none" : "read";
+  /** Gitea's GetUserRepoPermission: the overall mode (what the collaborator-permission API reports). */
+  accessMode(repo: Repo, login: string | null | undefined, scope?: TaskScope): AccessMode {
+    return this.permission(repo, login, scope).mode;
+  }
+
+  /** The mode of one unit (Code for pushes and contents, Issues/Pulls for comments and labels). */
+  unitMode(repo: Repo, login: string | null | undefined, unit: Unit, scope?: TaskScope): AccessMode {
+    return this.permission(repo, login, scope).unit(unit);
+  }
+
+  /**
+   * Gitea's GetUserRepoPermission, reduced to what the emulator models: owner,
+   * site admin, collaborators, organization teams (a team's overall mode is
+   * its lowest unit mode; units are the highest over the user's teams), job
+   * tokens (their task's repository only, read-only for fork runs).
+   */
+  permission(repo: Repo, login: string | null | undefined, scope?: TaskScope): Permission {
+    if (scope) return scope.repo === repoKey(repo.fullName) ? uniformPermission(scope.mode) : uniformPermission("none");
+    const publicMode: AccessMode = repo.private ? "none" : "read";
+    if (!login) return uniformPermission(publicMode);
     const user = this.findUser(login);
-    if (!user) return "none";
-    if (repo.owner.toLowerCase() === user.login.toLowerCase()) return "owner";
-    if (user.is_admin) return "admin";
-    const collab = repo.collaborators.get(user.login.toLowerCase());
-    if (collab) return collab;
-    return repo.private ? "none" : "read";
+    if (!user) return uniformPermission("none");
+    if (repo.owner.toLowerCase() === user.login.toLowerCase()) return uniformPermission("owner");
+    if (user.is_admin) return uniformPermission("admin");
+    // The Actions user is no collaborator: outside a task it is a stranger.
+    if (user.id === ACTIONS_USER.id) return uniformPermission(publicMode);
+    const collab: AccessMode | undefined = repo.collaborators.get(user.login.toLowerCase());
+    const teams = this.userRepoTeams(repo, user.login);
+    if (teams.some((t) => atLeast(t.permission, "admin"))) return uniformPermission("owner");
+    if (!teams.length) return uniformPermission(collab ?? publicMode);
+    let mode: AccessMode = collab ?? "none";
+    for (const t of teams) mode = maxMode(mode, t.permission);
+    const units = new Map<Unit, AccessMode>();
+    for (const u of UNITS) {
+      let m: AccessMode = collab ?? "none";
+      let found = false;
+      for (const t of teams) {
+        const tm = t.units[u];
+        if (tm !== undefined) {
+          m = maxMode(m, tm);
+          found = true;
+        }
+      }
+      if (!found && !repo.private) m = maxMode(m, "read");
+      units.set(u, m);
+    }
+    return { mode: maxMode(mode, publicMode), unit: (u) => units.get(u) ?? "none" };
+  }
+
+  // ---- organizations and teams ---------------------------------------------
+
+  /** Teams of the repository's organization that the user is in and that cover the repository. */
+  userRepoTeams(repo: Repo, login: string): Team[] {
+    const org = repo.owner.toLowerCase();
+    const who = login.toLowerCase();
+    const key = repoKey(repo.fullName);
+    return [...this.teams.values()].filter((t) => t.org === org && t.members.has(who) && (t.includesAllRepos || t.repos.has(key)));
+  }
+
+  repoTeams(repo: Repo): Team[] {
+    const org = repo.owner.toLowerCase();
+    const key = repoKey(repo.fullName);
+    return [...this.teams.values()].filter((t) => t.org === org && (t.includesAllRepos || t.repos.has(key))).sort((a, b) => a.id - b.id);
+  }
+
+  addTeam(o: {
+    org: string;
+    name: string;
+    permission?: AccessMode;
+    units?: Partial<Record<Unit, AccessMode>>;
+    members?: string[];
+    repos?: string[];
+    includesAllRepos?: boolean;
+  }): Team {
+    const org = this.user(o.org);
+    if (!org.isOrg) throw new Error(`${o.org} is not an organization`);
+    const units: Partial<Record<Unit, AccessMode>> = { ...(o.units ?? {}) };
+    let permission: AccessMode = o.permission ?? "none";
+    if (!atLeast(permission, "admin")) {
+      // Gitea: below admin, a team's mode is the lowest of its unit modes.
+      const modes = Object.values(units);
+      permission = modes.length ? modes.reduce(minMode) : permission;
+    }
+    const team: Team = {
+      id: this.nextId("team"),
+      org: org.login.toLowerCase(),
+      name: o.name,
+      permission,
+      units,
+      members: new Set((o.members ?? []).map((m) => this.user(m).login.toLowerCase())),
+      repos: new Set((o.repos ?? []).map((r) => repoKey(this.repo(r).fullName))),
+      includesAllRepos: o.includesAllRepos ?? false,
+    };
+    this.teams.set(team.id, team);
+    return team;
   }
 
   // ---- labels ---------------------------------------------------------------
