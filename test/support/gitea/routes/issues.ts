@@ -31,7 +31,7 @@ function issueOr500(ctx: Ctx): ReturnType<typeof issueOf> {
   const { repo, mode, perm } = repoAccess(ctx);
   const index = intParam(ctx, "index");
   const issue = ctx.core.store.findIssue(repo.fullName, index);
-  if (!issue) throw new ApiError(500, ctx.user?.is_admin ? `issue does not exist [id: 0, repo_id: ${repo.id}, index: ${index}]` : "");
+  if (!issue) throw new ApiError(500, ctx.user?.is_admin ? `issue does not exist [id: 0, repo_id: ${repo.id}, index: ${index}]` : "", null);
   return { issue, mode, perm, repo };
 }
 
