@@ -15,6 +15,7 @@ import { finalUpdate } from "../dispatch/messages";
 import { ProgressClient, describeDelivery } from "../dispatch/progress";
 import { GiteaClient } from "../gitea/client";
 import { GIT_STALL_ENV, Git, finalizeBranch, restoreGitAuth, spawnRunner, type BranchOutcome, type RemoteBranches } from "../gitea/git";
+import { protectedBranchLimit, protectedBranchRefusal } from "../gitea/limits";
 import { links as linksFor } from "../gitea/links";
 import { extractClaudeText, finalBody, type FinalState, type LinkSet } from "../gitea/tracking";
 import { giteaToken, readSomeInputs } from "../inputs";
@@ -27,7 +28,7 @@ import { settle } from "./settle";
 
 export type FinishDeps = StepDeps;
 
-type Outcome = { conclusion: "success" | "failure"; state: FinalState; reason?: string };
+type Outcome = { conclusion: "success" | "failure"; state: FinalState; reason?: string; cancelled?: boolean };
 
 export async function finish(deps: FinishDeps): Promise<number> {
   const env = deps.env;
@@ -90,6 +91,9 @@ export async function finish(deps: FinishDeps): Promise<number> {
     if (settled.ok) {
       branch = settled.value;
       if (branch.note) io.warning(branch.note);
+      // Claude's commits did not reach Gitea because the branch is protected: say which limit, and the fix.
+      const refusedOn = branch.pushError ? protectedBranchRefusal(branch.pushError) : undefined;
+      if (refusedOn) problems.push(protectedBranchLimit(refusedOn, token === env.GITHUB_TOKEN));
       if (branch.deleted) io.info(`Deleted ${state.branch.name}: it got no commits.`);
       if (branch.pushed) io.info(`Pushed Claude's unpushed commits to ${state.branch.name}.`);
     } else {
@@ -150,7 +154,13 @@ export async function finish(deps: FinishDeps): Promise<number> {
     const progress = new ProgressClient(
       progressConfigFromState(
         state.progress,
-        { repository: state.repository.fullName, runId: env.GITHUB_RUN_ID ?? "", secret: secrets.progress_secret, redact: io.redactor.secrets },
+        {
+          repository: state.repository.fullName,
+          runId: env.GITHUB_RUN_ID ?? "",
+          ...(state.runUrl ? { runUrl: state.runUrl } : {}),
+          secret: secrets.progress_secret,
+          redact: io.redactor.secrets,
+        },
         { env, log: (m) => io.info(m), ...(deps.progressDelivery ? { delivery: deps.progressDelivery } : {}) },
       ),
     );
@@ -158,7 +168,7 @@ export async function finish(deps: FinishDeps): Promise<number> {
     if (reason) io.warning(`Progress: ${reason}.`);
     else {
       const update = finalUpdate({
-        conclusion: outcome.conclusion,
+        conclusion: outcome.cancelled ? "cancelled" : outcome.conclusion,
         ...(branch?.branch ? { branch: branch.branch } : {}),
         links: {
           ...(linkSet.branch ? { branchUrl: linkSet.branch.url } : {}),
@@ -216,7 +226,8 @@ function decide(
   }
   const runOutcome = env[FINISH_ENV.runOutcome] ?? "";
   const runConclusion = env[FINISH_ENV.runConclusion] ?? "";
-  if (runOutcome === "cancelled") return fail("The run was cancelled.");
+  // Gitea cancels runs too: by hand, or a newer dispatch of the same workflow on the same ref.
+  if (runOutcome === "cancelled") return { ...fail("The run was cancelled (by hand, or by a newer dispatch of this workflow on the same ref)."), cancelled: true };
   if (runOutcome === "skipped" || runOutcome === "") return fail("Claude did not run (the run step was skipped).");
   const errors = summary?.result?.errors?.filter(Boolean) ?? [];
   if (runOutcome !== "success" && errors.length) return fail(`Claude Code failed: ${errors.join("; ")}`);

@@ -24,10 +24,10 @@ import { EndpointError, validateProgressEndpoint } from "../dispatch/endpoint";
 import { oidcAvailable } from "../dispatch/oidc";
 import { startUpdate } from "../dispatch/messages";
 import { GiteaClient } from "../gitea/client";
-import type { EntityData } from "../gitea/data";
+import { readPull, type EntityData } from "../gitea/data";
 import { links as linksFor, publicBase } from "../gitea/links";
 import { checkTrigger } from "../gitea/trigger";
-import { INPUT_NAMES, InputError, envNameOf, giteaToken, inertInputNotices, isSecretInput, readInputs, type Inputs } from "../inputs";
+import { INPUT_NAMES, InputError, envNameOf, giteaToken, inertInputNotices, isSecretInput, readInputsDeferred, type InputProblem, type Inputs } from "../inputs";
 import { redactingIO } from "../io";
 import { readRunnerEnv, type RunnerEnv } from "../runner-env";
 import type { RunMode } from "../state";
@@ -38,6 +38,8 @@ import { writeFiles } from "./prepare/claude-files";
 import { PrepareContext, type PrepareDeps } from "./prepare/context";
 import { readEvent } from "./prepare/event";
 import { gather } from "./prepare/gather";
+import { forkRunOf, refuseForkRun, type ForkRun } from "./prepare/fork";
+import { jobTokenNotices } from "./prepare/limits";
 import { decidePermission } from "./prepare/permission";
 import { prepareBranch } from "./prepare/branch";
 import { sendProgress } from "./prepare/progress";
@@ -53,9 +55,10 @@ export async function prepare(deps: PrepareDeps): Promise<number> {
   const rawIO = deps.io;
   let runner: RunnerEnv;
   let inputs: Inputs;
+  let deferred: InputProblem[];
   try {
     runner = readRunnerEnv(deps.env);
-    inputs = readInputs(deps.env);
+    ({ inputs, problems: deferred } = readInputsDeferred(deps.env));
   } catch (error) {
     // The inputs did not parse, so they cannot say which are secrets: redact what the secret inputs hold, as given.
     const early = redactingIO(rawIO, [deps.env.GITHUB_TOKEN, ...INPUT_NAMES.filter(isSecretInput).map((name) => deps.env[envNameOf(name)])]);
@@ -77,7 +80,7 @@ export async function prepare(deps: PrepareDeps): Promise<number> {
   const run = new PrepareContext(deps, io, runner, inputs, token);
   io.setOutput(PREPARE_OUTPUTS.containsTrigger, "false");
   try {
-    return await phases(run);
+    return await phases(run, deferred);
   } catch (error) {
     const message = describeError(error);
     io.error(message);
@@ -90,12 +93,27 @@ export async function prepare(deps: PrepareDeps): Promise<number> {
   }
 }
 
-async function phases(run: PrepareContext): Promise<number> {
+async function phases(run: PrepareContext, deferred: InputProblem[]): Promise<number> {
   const { io, inputs, runner } = run;
   for (const note of inertInputNotices(inputs)) io.notice(note);
 
   // 1. The event.
   const ctx = await readEvent(run);
+  const client = new GiteaClient({
+    apiUrl: runner.apiUrl,
+    token: run.token,
+    owner: ctx.repository.owner,
+    repo: ctx.repository.name,
+    ...(run.deps.transport ? { transport: run.deps.transport } : {}),
+    ...(run.deps.retry ? { retry: run.deps.retry } : {}),
+    log: (m) => io.warning(m),
+  });
+  // A pull request from a fork (or an AGit one) runs without secrets and with a read-only token on
+  // Gitea: that explains missing credentials, and no run of it can work. The pull request is read now
+  // (round 1 reuses the answer).
+  const pullP = ctx.kind === "entity" && ctx.entity.isPR ? settle(readPull(client, ctx.entity.number)) : undefined;
+  const forkP = forkRunOf(ctx, pullP, inputs);
+  if (deferred.length && !(await forkP)) throw new InputError(deferred);
 
   // 2. The trigger.
   const trigger = checkTrigger(ctx, inputs);
@@ -106,29 +124,27 @@ async function phases(run: PrepareContext): Promise<number> {
   io.info(`Triggered: ${trigger.reason}.`);
   const mode: RunMode = ctx.kind === "dispatch" ? "dispatch" : ctx.kind === "entity" && inputs.mode === "tag" ? "tag" : "agent";
 
-  // 3. Every input is checked before anything is posted.
-  const plan = await planClaude(inputs, { workspace: runner.workspace });
-  const progressEndpoint = ctx.kind === "dispatch" && ctx.progressEndpoint ? checkEndpoint(inputs, ctx.progressEndpoint) : undefined;
-
-  const client = new GiteaClient({
-    apiUrl: runner.apiUrl,
-    token: run.token,
-    owner: ctx.repository.owner,
-    repo: ctx.repository.name,
-    ...(run.deps.transport ? { transport: run.deps.transport } : {}),
-    ...(run.deps.retry ? { retry: run.deps.retry } : {}),
-    log: (m) => io.warning(m),
-  });
   const base = publicBase(inputs.gitea_server_url, ctx.repository, runner.serverUrl);
   if (!inputs.gitea_server_url) io.info(`Public links use ${base.base} (from ${base.source}).`);
   const links = linksFor(base.base, ctx.repository);
+  const refuse = async (fork: ForkRun, version?: string) =>
+    refuseForkRun(run, client, fork, links.run({ runId: runner.runId, runNumber: runner.runNumber }, version ?? (await client.version().catch(() => undefined))));
+  // Missing credentials explained by a fork run: the fork run is what to report.
+  if (deferred.length) return refuse((await forkP)!);
+
+  // 3. Every input is checked before anything is posted.
+  const plan = await planClaude(inputs, { workspace: runner.workspace });
+  const progressEndpoint = ctx.kind === "dispatch" && ctx.progressEndpoint ? checkEndpoint(inputs, ctx.progressEndpoint) : undefined;
+  for (const note of jobTokenNotices(run)) io.notice(note);
 
   // 4. Round 1: everything independent, in parallel.
-  const gathered = gather(run, ctx, mode, plan, client);
+  const gathered = gather(run, ctx, mode, plan, client, pullP);
   const versionR = await gathered.version;
   const version = versionR.ok ? versionR.value : undefined;
   if (!versionR.ok) io.warning(`Could not read the Gitea version (${describeError(versionR.error)}); run links assume Gitea ≤ 1.25 (run number).`);
   const runUrl = links.run({ runId: runner.runId, runNumber: runner.runNumber }, version);
+  const fork = await forkP;
+  if (fork) return refuse(fork, version);
 
   // 5. Permission.
   const permission = await decidePermission(run, ctx, client, await gathered.permission, runUrl);
@@ -172,6 +188,7 @@ async function phases(run: PrepareContext): Promise<number> {
 
   // 8. The prompt.
   const data: EntityData | undefined = gathered.data ? unwrap(await gathered.data) : undefined;
+  for (const note of data?.notices ?? []) io.notice(note);
   const prompt = await writePrompt(run, { ctx, mode, data, commentId: comment?.id, branch: branch?.work, publicUrl: base.base, runUrl });
 
   // 9. MCP config, tools, settings and claude_args.

@@ -26,6 +26,7 @@ export const PROGRESS_MCP_ENV = {
   runnerOidc: "PROGRESS_RUNNER_OIDC",
   repository: "GITHUB_REPOSITORY",
   runId: "GITHUB_RUN_ID",
+  runUrl: "PROGRESS_RUN_URL",
 } as const;
 
 /** Inherited secrets the MCP server redacts by value wherever they might appear. */
@@ -46,8 +47,9 @@ export function defaultSeqFile(runnerTemp: string): string {
 }
 
 /** The `env` of the progress server's entry in the MCP config. Holds no secret. */
-export function progressMcpEnv(progress: ProgressSettings, run: { repository: string; runId: string; runnerOidc?: boolean }): Record<string, string> {
+export function progressMcpEnv(progress: ProgressSettings, run: { repository: string; runId: string; runUrl?: string; runnerOidc?: boolean }): Record<string, string> {
   return {
+    ...(run.runUrl ? { [PROGRESS_MCP_ENV.runUrl]: run.runUrl } : {}),
     ...(run.runnerOidc ? { [PROGRESS_MCP_ENV.runnerOidc]: "true" } : {}),
     [PROGRESS_MCP_ENV.endpoint]: progress.endpoint,
     [PROGRESS_MCP_ENV.correlationId]: progress.correlationId ?? "",
@@ -62,7 +64,7 @@ export function progressMcpEnv(progress: ProgressSettings, run: { repository: st
 /** A ProgressClient config for prepare or finish. */
 export function progressConfigFromState(
   progress: ProgressSettings,
-  run: { repository: string; runId: string; secret?: string; redact?: Iterable<string | undefined> },
+  run: { repository: string; runId: string; runUrl?: string; secret?: string; redact?: Iterable<string | undefined> },
   extra: Partial<ProgressConfig> = {},
 ): ProgressConfig {
   return {
@@ -70,6 +72,7 @@ export function progressConfigFromState(
     allowedHosts: progress.allowedHosts,
     repository: run.repository,
     runId: run.runId,
+    ...(run.runUrl ? { runUrl: run.runUrl } : {}),
     ...(progress.correlationId ? { correlationId: progress.correlationId } : {}),
     ...(progress.audience ? { audience: progress.audience } : {}),
     seqFile: progress.seqFile,
@@ -114,6 +117,7 @@ export function progressConfigFromEnv(env: Env = process.env): { config?: Progre
         .filter(Boolean),
       repository: get(PROGRESS_MCP_ENV.repository),
       runId: get(PROGRESS_MCP_ENV.runId),
+      ...(get(PROGRESS_MCP_ENV.runUrl) ? { runUrl: get(PROGRESS_MCP_ENV.runUrl) } : {}),
       ...(correlationId ? { correlationId } : {}),
       ...(audience ? { audience } : {}),
       ...(seqFile ? { seqFile } : {}),

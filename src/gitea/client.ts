@@ -30,10 +30,15 @@ import type {
   GiteaRepository,
   GiteaReview,
   GiteaReviewComment,
+  GiteaTeam,
   GiteaUser,
 } from "./types";
 
-/** Gitea caps `limit` at 50 by default (MAX_RESPONSE_ITEMS). */
+/**
+ * The `limit` asked for. Gitea caps it at MAX_RESPONSE_ITEMS (50 by default,
+ * configurable, reported by GET /settings/api), so the page size actually
+ * served is learnt from the answers (see `all`), never assumed.
+ */
 export const PAGE_LIMIT = 50;
 const PAGE_CONCURRENCY = 8;
 
@@ -75,6 +80,11 @@ type CallOptions<T> = {
   findExisting?: () => Promise<T | undefined>;
   /** Statuses that are an answer, not an error (e.g. 404 when asking whether something exists). */
   accept?: number[];
+  /**
+   * Asked before retrying a 5xx: an error to throw instead when the failure
+   * is not transient (e.g. Gitea answers 500 for the comments of a missing issue).
+   */
+  diagnose?: (status: number) => Promise<Error | undefined>;
 };
 
 export type Result<T> = { status: number; data: T; headers: HttpResponse["headers"] };
@@ -158,6 +168,10 @@ export class GiteaClient {
       if (!retryable || attempt === this.retry.attempts) {
         throw new GiteaError(name, res.status, lastProblem);
       }
+      if (res.status >= 500 && options.diagnose) {
+        const known = await options.diagnose(res.status).catch(() => undefined);
+        if (known) throw known;
+      }
       await this.backoff(name, attempt, retryAfterMs(res.headers.get("retry-after")), lastProblem);
     }
     throw new GiteaError(name, undefined, `${lastProblem} (after ${this.retry.attempts} attempts)`);
@@ -169,34 +183,53 @@ export class GiteaClient {
     await this.sleep(delay);
   }
 
-  /** Every item of a paginated list: page 1 first, the remaining pages in parallel. */
+  /**
+   * Every item of a paginated list: page 1 first, the remaining pages in
+   * parallel. The server's page size is what page 1 returned when more items
+   * remain (X-Total-Count): Gitea serves min(limit, MAX_RESPONSE_ITEMS), which
+   * may be below the limit asked for. Without a total, pages are read while
+   * they come back full, "full" being the server's page size.
+   */
   async all<T>(route: RouteName, params: Params = {}, query: Query = {}): Promise<T[]> {
-    const first = await this.call<T[]>(route, params, { query: { ...query, page: 1, limit: PAGE_LIMIT } });
+    const page = (n: number) => this.call<T[]>(route, params, { query: { ...query, page: n, limit: PAGE_LIMIT } });
+    const first = await page(1);
     const items = [...(first.data ?? [])];
-    const total = Number(first.headers.get("x-total-count"));
-    if (Number.isFinite(total) && total > 0 && first.headers.get("x-total-count") !== null) {
-      const pages = Math.ceil(total / PAGE_LIMIT);
-      const rest = Array.from({ length: Math.max(0, pages - 1) }, (_, i) => i + 2);
+    const totalHeader = first.headers.get("x-total-count");
+    const total = Number(totalHeader);
+    if (totalHeader !== null && Number.isFinite(total) && total >= 0) {
+      if (items.length >= total || items.length === 0) return items;
+      const size = items.length;
+      const pages = Math.ceil(total / size);
+      const rest = Array.from({ length: pages - 1 }, (_, i) => i + 2);
       const results: T[][] = new Array(rest.length);
       for (let i = 0; i < rest.length; i += PAGE_CONCURRENCY) {
         const batch = rest.slice(i, i + PAGE_CONCURRENCY);
-        const got = await Promise.all(
-          batch.map((page) => this.call<T[]>(route, params, { query: { ...query, page, limit: PAGE_LIMIT } })),
-        );
+        const got = await Promise.all(batch.map((n) => page(n)));
         got.forEach((r, j) => (results[i + j] = r.data ?? []));
       }
-      for (const page of results) items.push(...page);
+      for (const p of results) items.push(...p);
       return items;
     }
-    // No total: keep reading while pages come back full.
-    let page = 1;
+    // No total: a short first page is the last one only if the server's page size is larger.
     let last = first.data ?? [];
-    while (last.length >= PAGE_LIMIT) {
-      page += 1;
-      last = (await this.call<T[]>(route, params, { query: { ...query, page, limit: PAGE_LIMIT } })).data ?? [];
+    const size = last.length > 0 && last.length < PAGE_LIMIT ? Math.min(PAGE_LIMIT, await this.maxResponseItems()) : PAGE_LIMIT;
+    let n = 1;
+    while (last.length >= size && last.length > 0) {
+      n += 1;
+      last = (await page(n)).data ?? [];
       items.push(...last);
     }
     return items;
+  }
+
+  private maxItems?: Promise<number>;
+
+  /** MAX_RESPONSE_ITEMS from GET /settings/api (asked once; Gitea's default 50 when it cannot be read). */
+  maxResponseItems(): Promise<number> {
+    this.maxItems ??= this.call<{ max_response_items?: number }>("apiSettings")
+      .then((r) => (typeof r.data?.max_response_items === "number" && r.data.max_response_items > 0 ? r.data.max_response_items : PAGE_LIMIT))
+      .catch(() => PAGE_LIMIT);
+    return this.maxItems;
   }
 
   // ── Typed calls ──────────────────────────────────────────────────────────
@@ -209,6 +242,16 @@ export class GiteaClient {
   }
   async repository(): Promise<GiteaRepository> {
     return (await this.call<GiteaRepository>("repo")).data;
+  }
+  /** The repository's teams (an organization's repository; none otherwise). */
+  async repoTeams(): Promise<GiteaTeam[]> {
+    const res = await this.call<GiteaTeam[]>("repoTeams", {}, { accept: [404, 405] });
+    return res.status === 200 ? (res.data ?? []) : [];
+  }
+  /** Is `login` a member of team `id`? undefined when the token may not tell (403). */
+  async isTeamMember(id: number, login: string): Promise<boolean | undefined> {
+    const res = await this.call<unknown>("teamMember", { id, username: login }, { accept: [403, 404] });
+    return res.status === 403 ? undefined : res.status === 200;
   }
   /** undefined when the token may not ask (403), so callers can fall back or refuse. */
   async collaboratorPermission(login: string): Promise<CollaboratorPermission | undefined> {
@@ -224,9 +267,19 @@ export class GiteaClient {
   async issue(index: number): Promise<GiteaIssue> {
     return (await this.call<GiteaIssue>("issue", { index })).data;
   }
-  /** Issue comments are not paginated on Gitea 1.22: one call returns them all. */
+  /**
+   * Issue comments are not paginated on Gitea 1.22–1.25: one call returns them
+   * all. Gitea answers 500 (not 404) for the comments of a missing issue: that
+   * is told apart (one GET of the issue) instead of being retried as transient.
+   */
   async issueComments(index: number, before?: string): Promise<GiteaComment[]> {
-    return (await this.call<GiteaComment[]>("issueComments", { index }, { query: { before } })).data ?? [];
+    const diagnose = async () => {
+      const issue = await this.call<unknown>("issue", { index }, { accept: [404] });
+      return issue.status === 404
+        ? new GiteaError(`GET /repos/${this.owner}/${this.repo}/issues/${index}/comments`, 404, `issue #${index} does not exist in ${this.owner}/${this.repo} (Gitea answers HTTP 500 when listing the comments of a missing issue)`)
+        : undefined;
+    };
+    return (await this.call<GiteaComment[]>("issueComments", { index }, { query: { before }, diagnose })).data ?? [];
   }
   async comment(id: number): Promise<GiteaComment> {
     return (await this.call<GiteaComment>("comment", { id })).data;

@@ -76,6 +76,12 @@ export type EntityEvent = Common & {
   kind: "entity";
   entity: Entity;
   trigger: TriggerSource;
+  /**
+   * Labels this `label_updated` added and removed, when Gitea says (1.25+:
+   * `changes.added_labels` / `removed_labels`); undefined on 1.22–1.24, which
+   * do not tell which label changed.
+   */
+  labelChange?: { added: string[]; removed: string[] };
 };
 
 export type AutomationEvent = Common & {
@@ -141,6 +147,11 @@ class Reader {
     if (!isObj(v)) return undefined;
     return { admin: v.admin === true, push: v.push === true, pull: v.pull === true };
   }
+  /** `changes.added_labels` / `removed_labels` (Gitea 1.25+); undefined when the payload does not say. */
+  labelChange(v: unknown): { added: string[]; removed: string[] } | undefined {
+    if (!isObj(v) || !("added_labels" in v || "removed_labels" in v)) return undefined;
+    return { added: this.names(v.added_labels, "name"), removed: this.names(v.removed_labels, "name") };
+  }
   names(v: unknown, key: "name" | "login"): string[] {
     if (!Array.isArray(v)) return [];
     return v.flatMap((x) => (isObj(x) && typeof x[key] === "string" ? [x[key] as string] : []));
@@ -165,6 +176,8 @@ class Reader {
 
 export const SUPPORTED_EVENTS = [
   "issue_comment",
+  // Gitea: a valid trigger of its own for comments on pull requests, with an issue_comment payload.
+  "pull_request_comment",
   "issues",
   "pull_request",
   "pull_request_target",
@@ -179,7 +192,17 @@ export const SUPPORTED_EVENTS = [
 /** Dispatch fields, from repository_dispatch's client_payload or workflow_dispatch inputs. */
 export const DISPATCH_FIELDS = ["description", "progress_endpoint", "correlation_id"] as const;
 
-export function parseEvent(eventName: string, payload: unknown): EventContext {
+/** Events that need no payload to run a direct_prompt/override_prompt (agent mode). */
+const AUTOMATION_EVENTS = new Set(["schedule", "push", "workflow_dispatch"]);
+
+/**
+ * What the runner says when the payload says nothing: Gitea re-registers
+ * schedules with no payload when the job token pushes to the default branch
+ * (or Actions is re-enabled), so a scheduled run may get `{}` as its event.
+ */
+export type RunnerFallback = { repository: string; actor: string; ref?: string };
+
+export function parseEvent(eventName: string, payload: unknown, fallback?: RunnerFallback): EventContext {
   const r = new Reader(eventName);
   if (!(SUPPORTED_EVENTS as readonly string[]).includes(eventName)) {
     throw new ContextError(
@@ -187,6 +210,7 @@ export function parseEvent(eventName: string, payload: unknown): EventContext {
     );
   }
   const p = r.obj(payload, "(payload)");
+  if (p.repository === undefined && AUTOMATION_EVENTS.has(eventName) && fallback?.repository) return emptyAutomation(eventName, p, fallback);
   const common = {
     eventName,
     action: r.optStr(p.action),
@@ -195,7 +219,8 @@ export function parseEvent(eventName: string, payload: unknown): EventContext {
   };
 
   switch (eventName) {
-    case "issue_comment": {
+    case "issue_comment":
+    case "pull_request_comment": {
       const issue = r.obj(p.issue, "issue");
       const isPR = p.is_pull === true || isObj(issue.pull_request);
       const comment = r.obj(p.comment, "comment");
@@ -218,11 +243,13 @@ export function parseEvent(eventName: string, payload: unknown): EventContext {
     case "issues": {
       const entity = r.entity(p.issue, "issue", false);
       const posterIsSender = entity.author.login === common.sender.login;
+      const labelChange = common.action === "label_updated" ? r.labelChange(p.changes) : undefined;
       return {
         ...common,
         kind: "entity",
         entity,
         trigger: { kind: "issue", author: entity.author },
+        ...(labelChange ? { labelChange } : {}),
         // For issues events Gitea describes the poster; that answers for the sender only when they are the same.
         senderPermissions:
           common.action === "opened" && posterIsSender ? r.permissions(r.obj(p.repository, "repository").permissions) : undefined,
@@ -269,6 +296,28 @@ export function parseEvent(eventName: string, payload: unknown): EventContext {
     default:
       return { ...common, kind: "automation", inputs: {} };
   }
+}
+
+/** An automation event whose payload is `{}` (or has no repository): the repository and actor come from the runner. */
+function emptyAutomation(eventName: string, p: Json, fallback: RunnerFallback): EventContext {
+  const [owner = "", name = ""] = fallback.repository.split("/");
+  if (!owner || !name) throw new ContextError(`Event '${eventName}': the payload has no repository and GITHUB_REPOSITORY ('${fallback.repository}') is not 'owner/name'.`);
+  const ref = fallback.ref ?? "";
+  const common: Common = {
+    eventName,
+    action: typeof p.action === "string" ? p.action : "",
+    repository: {
+      owner,
+      name,
+      fullName: fallback.repository,
+      // A scheduled run is on the default branch; without a payload that is the best word on it.
+      defaultBranch: ref.startsWith("refs/heads/") ? ref.slice("refs/heads/".length) : "main",
+      htmlUrl: "",
+    },
+    sender: { login: fallback.actor || owner, id: 0 },
+  };
+  if (eventName === "workflow_dispatch") return dispatchOrAutomation(common, "workflow_dispatch", isObj(p.inputs) ? p.inputs : {});
+  return { ...common, kind: "automation", inputs: {} };
 }
 
 function dispatchOrAutomation(common: Common, source: DispatchEvent["source"], fields: Json): EventContext {

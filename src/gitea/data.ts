@@ -3,7 +3,7 @@
  * parallel (every page), with untrusted text sanitized before it can reach a
  * prompt. Only comments created before the trigger are kept.
  */
-import type { GiteaClient } from "./client";
+import { GiteaError, type GiteaClient } from "./client";
 import type { Entity, TriggerSource } from "./context";
 import type { GiteaAttachment, GiteaComment, GiteaReviewComment } from "./types";
 import { sanitizeUntrusted } from "../text/sanitize";
@@ -37,6 +37,14 @@ export type PullData = {
   baseRef: string;
   /** Head lives in another repository (a fork): fetch `refs/pull/N/head`. */
   fromFork: boolean;
+  /** The head repository's `owner/name` (absent when the fork was deleted). */
+  headRepo?: string;
+  /**
+   * An AGit pull request (pushed to refs/for/<base>/<topic>): Gitea reports
+   * its head as refs/pull/N/head of the base repository with an empty label,
+   * and runs its events as fork runs.
+   */
+  agit?: boolean;
   state: string;
   merged: boolean;
   additions?: number;
@@ -58,7 +66,39 @@ export type EntityData = {
   triggerBody: string;
   triggerAuthor: string;
   triggerAuthorName?: string;
+  /** What the run goes on without, for the log (e.g. attachments disabled on the server). */
+  notices?: string[];
 };
+
+export const ATTACHMENTS_DISABLED_NOTICE =
+  "Attachments are disabled on this Gitea ([attachment] ENABLED=false: the assets API answers 404); Claude works without the issue's and comments' attachments.";
+
+/**
+ * Attachments, read in one place: the entity's (started with the other reads)
+ * and those of the comments that link one. With attachments disabled on the
+ * server the assets routes answer 404, and the run goes on without them.
+ */
+export async function readAttachments(
+  client: GiteaClient,
+  entity: Pick<Entity, "isPR">,
+  entityAssets: Promise<GiteaAttachment[] | "disabled">,
+  comments: GiteaComment[],
+): Promise<{ attachments: AttachmentData[]; disabled: boolean }> {
+  const own = await entityAssets;
+  if (own === "disabled") return { attachments: [], disabled: true };
+  const perComment = await Promise.all(
+    comments.filter((c) => /\/attachments\//.test(c.body)).map(async (c) => (await client.commentAssets(c.id)).map(attachment(`comment ${c.id}`))),
+  );
+  return { attachments: [...own.map(attachment(entity.isPR ? "pull request" : "issue")), ...perComment.flat()], disabled: false };
+}
+
+/** The entity's assets, or "disabled" when the server has attachments off (404 for an entity that exists). */
+export function entityAssets(client: GiteaClient, index: number): Promise<GiteaAttachment[] | "disabled"> {
+  return client.issueAssets(index).catch((error: unknown) => {
+    if (error instanceof GiteaError && error.status === 404) return "disabled" as const;
+    throw error;
+  });
+}
 
 const attachment = (on: string) => (a: GiteaAttachment): AttachmentData => ({
   name: sanitizeUntrusted(a.name),
@@ -80,7 +120,8 @@ export async function fetchEntityData(
   const before = trigger.kind === "comment" ? trigger.createdAt : undefined;
 
   const commentsP = client.issueComments(n);
-  const issueAssetsP = client.issueAssets(n);
+  const issueAssetsP = entityAssets(client, n);
+  issueAssetsP.catch(() => {}); // awaited below, after the other reads
   const pullP = entity.isPR ? (options.pull ?? readPull(client, n)) : Promise.resolve(undefined);
   const filesP = entity.isPR ? client.pullFiles(n) : Promise.resolve([]);
   const commitsP = entity.isPR ? client.pullCommits(n) : Promise.resolve([]);
@@ -95,19 +136,10 @@ export async function fetchEntityData(
       )
     : Promise.resolve([]);
 
-  const [comments, issueAssets, pull, files, commits, reviews] = await Promise.all([
-    commentsP,
-    issueAssetsP,
-    pullP,
-    filesP,
-    commitsP,
-    reviewsP,
-  ]);
+  const [comments, pull, files, commits, reviews] = await Promise.all([commentsP, pullP, filesP, commitsP, reviewsP]);
 
   const kept = comments.filter((c) => isBeforeTrigger(c, trigger, before));
-  const commentAssets = await Promise.all(
-    kept.filter((c) => /\/attachments\//.test(c.body)).map(async (c) => (await client.commentAssets(c.id)).map(attachment(`comment ${c.id}`))),
-  );
+  const assets = await readAttachments(client, entity, issueAssetsP, kept);
 
   return {
     // Only sanitized text leaves this module, even through the entity itself.
@@ -141,11 +173,12 @@ export async function fetchEntityData(
       message: sanitizeUntrusted(c.commit.message.split("\n")[0] ?? ""),
       author: c.author?.login ?? c.commit.author?.name ?? "unknown",
     })),
-    attachments: [...issueAssets.map(attachment(entity.isPR ? "pull request" : "issue")), ...commentAssets.flat()],
+    attachments: assets.attachments,
     ...(pull ? { pull } : {}),
     triggerBody: "body" in trigger ? sanitizeUntrusted(trigger.body) : "",
     triggerAuthor: trigger.author.login,
     ...(trigger.author.fullName ? { triggerAuthorName: sanitizeUntrusted(trigger.author.fullName) } : {}),
+    notices: assets.disabled ? [ATTACHMENTS_DISABLED_NOTICE] : [],
   };
 }
 
@@ -153,11 +186,15 @@ export async function readPull(client: GiteaClient, index: number): Promise<Pull
   const pr = await client.pull(index);
   const baseRepoId = pr.base.repo_id ?? pr.base.repo?.id;
   const headRepoId = pr.head.repo_id ?? pr.head.repo?.id;
+  const fromFork = headRepoId !== undefined && baseRepoId !== undefined && headRepoId !== baseRepoId;
+  const agit = !fromFork && headRepoId !== undefined && pr.head.ref.startsWith("refs/pull/") && !pr.head.label;
   return {
     headRef: pr.head.ref,
     headSha: pr.head.sha,
     baseRef: pr.base.ref,
-    fromFork: headRepoId !== undefined && baseRepoId !== undefined && headRepoId !== baseRepoId,
+    fromFork,
+    ...(pr.head.repo?.full_name ? { headRepo: pr.head.repo.full_name } : {}),
+    ...(agit ? { agit } : {}),
     state: pr.state,
     merged: pr.merged === true,
     ...(pr.additions !== undefined ? { additions: pr.additions } : {}),

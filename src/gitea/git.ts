@@ -170,6 +170,8 @@ export type BranchOutcome = {
   pushed: boolean;
   deleted: boolean;
   note?: string;
+  /** git's whole answer when pushing leftover commits failed (e.g. a protected branch). */
+  pushError?: string;
 };
 
 export interface RemoteBranches {
@@ -191,18 +193,23 @@ export async function finalizeBranch(git: Git, remote: RemoteBranches, branch: W
 
   let pushed = false;
   let note: string | undefined;
+  let pushError: string | undefined;
   if (localSha && localCommits > 0 && remoteSha !== localSha && branch.pushable) {
     const push = await git.tryRun(["push", "origin", `refs/heads/${branch.name}:refs/heads/${branch.name}`]);
     if (push.code === 0) pushed = true;
-    else note = `could not push leftover commits to ${branch.name}: ${push.stderr.trim().split("\n").slice(-1)[0] ?? ""}`;
+    else {
+      pushError = push.stderr.trim();
+      note = `could not push leftover commits to ${branch.name}: ${pushError.split("\n").slice(-1)[0] ?? ""}`;
+    }
   }
+  const failed = pushError !== undefined ? { pushError } : {};
 
   const after = pushed ? localSha : remoteSha;
   const hasWork = after !== undefined && after !== branch.startSha;
   if (branch.isNew && !hasWork) {
     if (remoteSha !== undefined) await remote.deleteBranch(branch.name);
-    return { branch: "", commits: 0, pushed: false, deleted: remoteSha !== undefined, ...(note ? { note } : {}) };
+    return { branch: "", commits: 0, pushed: false, deleted: remoteSha !== undefined, ...(note ? { note } : {}), ...failed };
   }
-  if (!branch.isNew) return { branch: branch.name, commits: localCommits, pushed, deleted: false, ...(note ? { note } : {}) };
-  return { branch: remoteSha !== undefined || pushed ? branch.name : "", commits: localCommits, pushed, deleted: false, ...(note ? { note } : {}) };
+  if (!branch.isNew) return { branch: branch.name, commits: localCommits, pushed, deleted: false, ...(note ? { note } : {}), ...failed };
+  return { branch: remoteSha !== undefined || pushed ? branch.name : "", commits: localCommits, pushed, deleted: false, ...(note ? { note } : {}), ...failed };
 }

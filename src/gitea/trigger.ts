@@ -61,9 +61,12 @@ export function checkTrigger(ctx: EventContext, inputs: TriggerInputs): TriggerR
       }
       if (ctx.action === "label_updated" || ctx.action === "labeled") {
         const label = inputs.label_trigger;
-        return label && entity.labels.includes(label)
+        if (!label) return { triggered: false, reason: "label_trigger is not set" };
+        // Gitea 1.25+ says which labels changed; 1.22–1.24 do not (every change while the label is on triggers).
+        if (ctx.labelChange && !ctx.labelChange.added.includes(label)) return { triggered: false, reason: `label '${label}' was not added by this change` };
+        return entity.labels.includes(label)
           ? { triggered: true, reason: `issue has label '${label}'` }
-          : { triggered: false, reason: label ? `issue does not have label '${label}'` : "label_trigger is not set" };
+          : { triggered: false, reason: `issue does not have label '${label}'` };
       }
       if (ctx.action === "opened") return phraseInTitleOrBody(entity.title, entity.body, phrase, "issue");
       return { triggered: false, reason: `issues '${ctx.action}' does not trigger` };

@@ -45,7 +45,12 @@ export async function writeFiles(
     forkServers[PROGRESS_MCP_SERVER] = {
       command: node,
       args: [join(distDir, "progress-mcp.js")],
-      env: progressMcpEnv(state.progress, { repository: ctx.repository.fullName, runId: runner.runId, runnerOidc: oidcAvailable(run.deps.env) }),
+      env: progressMcpEnv(state.progress, {
+        repository: ctx.repository.fullName,
+        runId: runner.runId,
+        ...(state.runUrl ? { runUrl: state.runUrl } : {}),
+        runnerOidc: oidcAvailable(run.deps.env),
+      }),
     };
   }
   const fork = defaultToolLists({

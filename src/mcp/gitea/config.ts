@@ -61,6 +61,8 @@ export type GiteaMcpConfig = {
   gitName: string;
   gitEmail: string;
   token: string;
+  /** The token is the Actions job token (GITEA_TOKEN equals the job token GITHUB_TOKEN): Gitea's job-token limits apply. */
+  usesJobToken?: boolean;
   /** Every secret value found in the env, for redaction. */
   secrets: string[];
 };
@@ -140,6 +142,7 @@ export function parseConfig(env: Env = process.env, cwd = process.cwd()): GiteaM
     gitName: (v[GITEA_MCP_ENV.gitName] as string | undefined) ?? "Claude",
     gitEmail: (v[GITEA_MCP_ENV.gitEmail] as string | undefined) ?? "claude@anthropic.com",
     token: v[TOKEN_ENV] as string,
+    usesJobToken: (v[TOKEN_ENV] as string) === env[RUN_ENV.jobToken]?.trim(),
     secrets,
   };
 }
