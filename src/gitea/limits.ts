@@ -21,6 +21,9 @@ export function privatePullRequestLimit(branch: string, base: string): string {
   );
 }
 
+/** Recognises the message below. */
+export const PROTECTED_BRANCH_LIMIT = /push to the protected branch|is a protected branch/;
+
 export function protectedBranchLimit(branch: string, usesJobToken: boolean): string {
   return usesJobToken
     ? `Gitea does not let the Actions job token push to the protected branch ${branch} (the Actions user can be on no push whitelist). ` +
