@@ -23,7 +23,7 @@ import { snapshotHomeSettings } from "../claude/home-settings";
 import { EndpointError, validateProgressEndpoint } from "../dispatch/endpoint";
 import { startUpdate } from "../dispatch/messages";
 import { GiteaClient } from "../gitea/client";
-import { readPull, type EntityData } from "../gitea/data";
+import { readPull, type EntityData, type PullData } from "../gitea/data";
 import { links as linksFor, publicBase } from "../gitea/links";
 import { checkTrigger } from "../gitea/trigger";
 import { INPUT_NAMES, InputError, envNameOf, giteaToken, inertInputNotices, isSecretInput, readInputsDeferred, type InputProblem, type Inputs } from "../inputs";
@@ -32,7 +32,7 @@ import { readRunnerEnv, type RunnerEnv } from "../runner-env";
 import type { RunMode } from "../state";
 import { PREPARE_OUTPUTS } from "../steps";
 import { describeError } from "./errors";
-import { settle, unwrap } from "./settle";
+import { settle, unwrap, type Settled } from "./settle";
 import { setUpBoundary } from "./prepare/boundary";
 import { writeFiles } from "./prepare/claude-files";
 import { PrepareContext, type PrepareDeps } from "./prepare/context";
@@ -109,11 +109,12 @@ async function phases(run: PrepareContext, deferred: InputProblem[]): Promise<nu
     log: (m) => io.warning(m),
   });
   // A pull request from a fork (or an AGit one) runs without secrets and with a read-only token on
-  // Gitea: that explains missing credentials, and no run of it can work. The pull request is read now
-  // (round 1 reuses the answer).
-  const pullP = ctx.kind === "entity" && ctx.entity.isPR ? settle(readPull(client, ctx.entity.number)) : undefined;
-  const forkP = forkRunOf(ctx, pullP, inputs);
-  if (deferred.length && !(await forkP)) throw new InputError(deferred);
+  // Gitea: that explains missing credentials, and no run of it can work. With credentials missing the
+  // pull request is read now (round 1 reuses the answer); otherwise it is read in round 1.
+  let pullP: Promise<Settled<PullData>> | undefined;
+  const pull = () => (pullP ??= ctx.kind === "entity" && ctx.entity.isPR ? settle(readPull(client, ctx.entity.number)) : undefined);
+  const explained = deferred.length ? await forkRunOf(ctx, pull(), inputs) : undefined;
+  if (deferred.length && !explained) throw new InputError(deferred);
 
   // 2. The trigger.
   const trigger = checkTrigger(ctx, inputs);
@@ -130,7 +131,7 @@ async function phases(run: PrepareContext, deferred: InputProblem[]): Promise<nu
   const refuse = async (fork: ForkRun, version?: string) =>
     refuseForkRun(run, client, fork, links.run({ runId: runner.runId, runNumber: runner.runNumber }, version ?? (await client.version().catch(() => undefined))));
   // Missing credentials explained by a fork run: the fork run is what to report.
-  if (deferred.length) return refuse((await forkP)!);
+  if (explained) return refuse(explained);
 
   // 3. Every input is checked before anything is posted.
   const plan = await planClaude(inputs, { workspace: runner.workspace });
@@ -138,12 +139,12 @@ async function phases(run: PrepareContext, deferred: InputProblem[]): Promise<nu
   for (const note of jobTokenNotices(run)) io.notice(note);
 
   // 4. Round 1: everything independent, in parallel.
-  const gathered = gather(run, ctx, mode, plan, client, pullP);
+  const gathered = gather(run, ctx, mode, plan, client, pull());
   const versionR = await gathered.version;
   const version = versionR.ok ? versionR.value : undefined;
   if (!versionR.ok) io.warning(`Could not read the Gitea version (${describeError(versionR.error)}); run links assume Gitea ≤ 1.25 (run number).`);
   const runUrl = links.run({ runId: runner.runId, runNumber: runner.runNumber }, version);
-  const fork = await forkP;
+  const fork = await forkRunOf(ctx, gathered.pull, inputs);
   if (fork) return refuse(fork, version);
 
   // 5. Permission.

@@ -128,7 +128,8 @@ describe("examples/claude-fork-prs.yml: a writer labels a fork's pull request (p
     expect(await world.gitea.listBranches("carol/app")).toEqual(forkBranches);
     expect(await world.gitea.pullHeadSha(REPO, pr.index)).toBe(head);
     const tracking = world.gitea.getComment(Number(job.outputs.claude!.comment_id))!;
-    expect(tracking.body).toContain("**Claude finished @alice's task");
+    expect(tracking.body).toContain("**Claude finished @");
+    expect(tracking.body).toContain("Looks right. Added NOTICE on my branch.");
     expect(tracking.body).toContain(`https://gitea.example.com/${REPO}/compare/main...${branch}`);
     expect(world.gitea.violations).toEqual([]);
   });
