@@ -56,6 +56,8 @@ export type WorldOptions = {
   gitea?: Pick<GiteaOptions, "maxResponseItems" | "defaultPagingNum" | "attachments" | "signing">;
   /** acme/app is private */
   private?: boolean;
+  /** acme is an organization (teams can be added) */
+  org?: boolean;
 };
 
 export class World {
@@ -70,7 +72,8 @@ export class World {
     const model = await startModel();
     const dir = await mkdtemp(path.join(os.tmpdir(), "ccga-world-"));
     const world = new World(gitea, model, dir);
-    gitea.addUser({ login: USERS.owner, full_name: "Acme" });
+    if (opts.org) gitea.addOrg(USERS.owner, "Acme");
+    else gitea.addUser({ login: USERS.owner, full_name: "Acme" });
     gitea.addUser({ login: USERS.alice, full_name: "Alice Writer", token: "alice-token-1234567890" });
     gitea.addUser({ login: USERS.bob, full_name: "Bob Reader", token: "bob-token-1234567890" });
     gitea.addUser({ login: "site-admin", is_admin: true, token: SECRETS.adminToken });
