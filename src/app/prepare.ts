@@ -38,7 +38,7 @@ import { writeFiles } from "./prepare/claude-files";
 import { PrepareContext, type PrepareDeps } from "./prepare/context";
 import { readEvent } from "./prepare/event";
 import { gather } from "./prepare/gather";
-import { forkRunOf, refuseForkRun, type ForkRun } from "./prepare/fork";
+import { forkRunEvent, forkRunOf, refuseForkRun, type ForkRun } from "./prepare/fork";
 import { jobTokenNotices } from "./prepare/limits";
 import { decidePermission } from "./prepare/permission";
 import { prepareBranch } from "./prepare/branch";
@@ -138,13 +138,15 @@ async function phases(run: PrepareContext, deferred: InputProblem[]): Promise<nu
   const progressEndpoint = ctx.kind === "dispatch" && ctx.progressEndpoint ? checkEndpoint(inputs, ctx.progressEndpoint) : undefined;
   for (const note of jobTokenNotices(run)) io.notice(note);
 
-  // 4. Round 1: everything independent, in parallel.
+  // 4. Round 1: everything independent, in parallel. (A fork run with credentials shows in a read-only job token.)
+  const usesJobToken = Boolean(runner.jobToken) && run.token === runner.jobToken;
+  const readOnly = usesJobToken && forkRunEvent(ctx) ? client.repository().then((r) => r.permissions?.push === false, () => false) : undefined;
   const gathered = gather(run, ctx, mode, plan, client, pull());
   const versionR = await gathered.version;
   const version = versionR.ok ? versionR.value : undefined;
   if (!versionR.ok) io.warning(`Could not read the Gitea version (${describeError(versionR.error)}); run links assume Gitea ≤ 1.25 (run number).`);
   const runUrl = links.run({ runId: runner.runId, runNumber: runner.runNumber }, version);
-  const fork = await forkRunOf(ctx, gathered.pull, inputs);
+  const fork = await forkRunOf(ctx, gathered.pull, inputs, readOnly);
   if (fork) return refuse(fork, version);
 
   // 5. Permission.

@@ -91,8 +91,10 @@ describe("@claude on an open pull request from a fork", () => {
     const branchesBefore = await world.gitea.listBranches(REPO);
     const main = mainRequestsFrom(world);
 
-    // Secrets reached this run (not what Gitea does for a fork run; see fork-prs.test.ts for that): still refused.
-    const result = await world.runAction({ eventName: "issue_comment", event });
+    // Credentials reached this run some other way than secrets (Gitea withholds those: see fork-prs.test.ts);
+    // the job token of a fork run is read-only all the same: refused.
+    world.gitea.addJobToken("fork-run-job-token-000000000000000000", { repo: REPO, mode: "read", fork: true });
+    const result = await world.runAction({ eventName: "issue_comment", event, token: "fork-run-job-token-000000000000000000" });
     expect(result.success).toBe(false);
     expect(step(result, "prepare")?.log).toMatch(/it comes from the fork carol\/app/);
     expect(step(result, "run")?.outcome).toBe("skipped");

@@ -109,7 +109,7 @@ export class World {
   }
 
   /** The github context a Gitea runner gives a job for this event. */
-  github(eventName: string, event: Record<string, unknown>, actor: string) {
+  github(eventName: string, event: Record<string, unknown>, actor: string, token: string = SECRETS.jobToken) {
     return {
       event_name: eventName,
       event,
@@ -119,7 +119,7 @@ export class World {
       api_url: this.gitea.apiUrl,
       run_id: 4242,
       run_number: 17,
-      token: SECRETS.jobToken,
+      token,
       actor,
     };
   }
@@ -135,6 +135,8 @@ export class World {
     ref?: string;
     dirs?: { workspace: string; runnerTemp: string; home: string };
     timeoutMs?: number;
+    /** the run's job token (default: the write token of acme/app) */
+    token?: string;
   }): Promise<RunActionResult & { dirs: { workspace: string; runnerTemp: string; home: string } }> {
     const dirs = o.dirs ?? (await this.runnerDirs(o.ref));
     const result = await runAction({
@@ -143,7 +145,7 @@ export class World {
       with: { anthropic_api_key: SECRETS.anthropicKey, subprocess_sandbox: "false", ...o.with },
       stepEnv: { ...cliEnv(this.model.url), ...o.stepEnv },
       ...(o.jobEnv ? { jobEnv: o.jobEnv } : {}),
-      github: this.github(o.eventName, o.event, o.actor ?? String((o.event.sender as { login?: string } | undefined)?.login ?? USERS.alice)),
+      github: this.github(o.eventName, o.event, o.actor ?? String((o.event.sender as { login?: string } | undefined)?.login ?? USERS.alice), o.token),
       ...dirs,
       baseEnv: { PATH: `${path.dirname(claudeBin())}${path.delimiter}${process.env.PATH ?? ""}` },
       timeoutMs: o.timeoutMs ?? 120_000,

@@ -42,15 +42,32 @@ function noClaudeCredentials(inputs: Inputs): boolean {
   return !inputs.anthropic_api_key && !inputs.claude_code_oauth_token && !inputs.claude_credentials && !inputs.use_bedrock && !inputs.use_vertex;
 }
 
+/** Does this event run as a fork run when its pull request is a fork's or an AGit one? */
+export function forkRunEvent(ctx: EventContext): boolean {
+  return ctx.kind === "entity" && ctx.entity.isPR && FORK_RUN_EVENTS.has(ctx.eventName);
+}
+
 /**
  * Whether this run is a pull request run Claude cannot work in (undefined
  * when it is not, or when the pull request could not be read: the other
- * phases then report that).
+ * phases then report that). Missing credentials on a fork's (or AGit) pull
+ * request are a fork run; with credentials (passed some other way than
+ * secrets), a fork run still shows in the job token being read-only
+ * (`tokenReadOnly`), so the pull request is read only then.
  */
-export async function forkRunOf(ctx: EventContext, pull: Promise<Settled<PullData>> | undefined, inputs: Inputs): Promise<ForkRun | undefined> {
+export async function forkRunOf(
+  ctx: EventContext,
+  pull: Promise<Settled<PullData>> | undefined,
+  inputs: Inputs,
+  tokenReadOnly?: Promise<boolean>,
+): Promise<ForkRun | undefined> {
   if (ctx.kind !== "entity" || !ctx.entity.isPR || !pull) return undefined;
   const forkEvent = FORK_RUN_EVENTS.has(ctx.eventName);
-  if (!forkEvent && !(REVIEW_EVENTS.has(ctx.eventName) && noClaudeCredentials(inputs))) return undefined;
+  if (noClaudeCredentials(inputs)) {
+    if (!forkEvent && !REVIEW_EVENTS.has(ctx.eventName)) return undefined;
+  } else if (!forkEvent || !tokenReadOnly || !(await tokenReadOnly)) {
+    return undefined;
+  }
   const settled = await pull;
   if (!settled.ok) return undefined;
   const pr = settled.value;
