@@ -99,3 +99,19 @@ describe("checkTrigger", () => {
     expect(checkTrigger(issueComment("x"), { ...inputs, mode: "agent", override_prompt: "Do $REPOSITORY" }).triggered).toBe(true);
   });
 });
+
+describe("label_updated with Gitea 1.25's changes", () => {
+  it("triggers only when label_trigger is among the labels added now", async () => {
+    const { parseEvent } = await import("../../../src/gitea/context");
+    const { checkTrigger } = await import("../../../src/gitea/trigger");
+    const base = { number: 1, title: "", body: "", user: { id: 3, login: "bob" }, state: "open", labels: [{ name: "claude" }, { name: "bug" }] };
+    const ev = (changes?: object) =>
+      parseEvent("issues", { action: "label_updated", number: 1, issue: base, repository: { full_name: "acme/app" }, sender: { id: 2, login: "alice" }, ...(changes ? { changes } : {}) });
+    const inputs = { trigger_phrase: "@claude", assignee_trigger: "", label_trigger: "claude", direct_prompt: "", override_prompt: "", mode: "tag" as const };
+    expect(checkTrigger(ev({ added_labels: [{ name: "claude" }], removed_labels: null }), inputs).triggered).toBe(true);
+    expect(checkTrigger(ev({ added_labels: [{ name: "bug" }], removed_labels: null }), inputs)).toEqual({ triggered: false, reason: "label 'claude' was not added by this change" });
+    expect(checkTrigger(ev({ added_labels: null, removed_labels: [{ name: "wontfix" }] }), inputs).triggered).toBe(false);
+    // 1.22–1.24 say nothing about the change: the label being there is all there is to go on.
+    expect(checkTrigger(ev(), inputs).triggered).toBe(true);
+  });
+});
