@@ -311,7 +311,7 @@ type FinalTarget = {
 
 /** The backend's final update, to the endpoint the event named and finish's own allow-list accepts. */
 async function sendFinal(deps: FinishDeps, io: ReturnType<typeof redactingIO>, t: FinalTarget): Promise<void> {
-  const target = progressTarget(t.event, t.allowedHosts);
+  const target = await progressTarget(t.event, t.allowedHosts);
   if (!target.endpoint) {
     if ("problem" in target && target.problem) io.warning(`Progress: ${target.problem}`);
     return;

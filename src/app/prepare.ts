@@ -20,7 +20,7 @@
  */
 import { planClaude } from "../claude/plan";
 import { snapshotHomeSettings } from "../claude/home-settings";
-import { EndpointError, validateProgressEndpoint } from "../dispatch/endpoint";
+import { EndpointError, checkProgressEndpoint } from "../dispatch/endpoint";
 import { startUpdate } from "../dispatch/messages";
 import { GiteaClient } from "../gitea/client";
 import { readPull, type EntityData, type PullData } from "../gitea/data";
@@ -46,6 +46,7 @@ import { sendProgress } from "./prepare/progress";
 import { writePrompt } from "./prepare/prompt";
 import { initialState } from "./prepare/state";
 import { trackingComment } from "./prepare/tracking";
+import { checkTriggerHistory } from "./prepare/trigger-history";
 
 export { PROGRESS_MCP_SERVER, PROGRESS_TOOL } from "./prepare/prompt";
 export type { PrepareDeps } from "./prepare/context";
@@ -135,7 +136,7 @@ async function phases(run: PrepareContext, deferred: InputProblem[]): Promise<nu
 
   // 3. Every input is checked before anything is posted.
   const plan = await planClaude(inputs, { workspace: runner.workspace });
-  const progressEndpoint = ctx.kind === "dispatch" && ctx.progressEndpoint ? checkEndpoint(inputs, ctx.progressEndpoint) : undefined;
+  const progressEndpoint = ctx.kind === "dispatch" && ctx.progressEndpoint ? await checkEndpoint(inputs, ctx.progressEndpoint) : undefined;
   for (const note of jobTokenNotices(run)) io.notice(note);
 
   // 4. Round 1: everything independent, in parallel. (A fork run with credentials shows in a read-only job token.)
@@ -148,6 +149,16 @@ async function phases(run: PrepareContext, deferred: InputProblem[]): Promise<nu
   const runUrl = links.run({ runId: runner.runId, runNumber: runner.runNumber }, version);
   const fork = await forkRunOf(ctx, gathered.pull, inputs, readOnly);
   if (fork) return refuse(fork, version);
+
+  // Label and assignee triggers the payload cannot date: at most one run per application.
+  if (trigger.history && ctx.kind === "entity") {
+    const verdict = await checkTriggerHistory(client, ctx.entity.number, trigger.history);
+    if (!verdict.fresh) {
+      io.info(`Nothing to do: ${verdict.reason}.`);
+      return 0;
+    }
+    io.info(`Trigger: ${verdict.reason}.`);
+  }
 
   // 5. Permission.
   const permission = await decidePermission(run, ctx, client, await gathered.permission, runUrl);
@@ -167,7 +178,7 @@ async function phases(run: PrepareContext, deferred: InputProblem[]): Promise<nu
   // state before a failure of the others is thrown, so finish can bring it to a final state.
   const entity = ctx.kind === "entity" ? ctx : undefined;
   const commentP = settle(entity ? trackingComment(run, client, entity.entity.number, runUrl, gathered.sticky) : Promise.resolve(undefined));
-  const branchP = settle((gathered.pull ? gathered.pull.then(unwrap) : Promise.resolve(undefined)).then((pull) => prepareBranch(run, ctx, mode, pull)));
+  const branchP = settle(prepareBranch(run, ctx, mode, gathered.pull ? gathered.pull.then(unwrap) : Promise.resolve(undefined)));
   const progressP = settle(ctx.kind === "dispatch" && state.progress ? sendProgress(run, startUpdate({ description: ctx.description })) : Promise.resolve());
   const [commentR, branchR, progressR] = await Promise.all([commentP, branchP, progressP]);
   const comment = commentR.ok ? commentR.value : undefined;
@@ -221,9 +232,9 @@ async function phases(run: PrepareContext, deferred: InputProblem[]): Promise<nu
   return 0;
 }
 
-function checkEndpoint(inputs: Inputs, endpoint: string): string {
+async function checkEndpoint(inputs: Inputs, endpoint: string): Promise<string> {
   try {
-    return validateProgressEndpoint(endpoint, inputs.progress_allowed_hosts).url;
+    return (await checkProgressEndpoint(endpoint, inputs.progress_allowed_hosts)).url;
   } catch (error) {
     if (error instanceof EndpointError) throw new InputError([{ input: error.input, message: error.message }]);
     throw error;

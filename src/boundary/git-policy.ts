@@ -16,6 +16,7 @@
  *   holds the token and pushes only the working branch, fast-forward.
  */
 import path from "node:path";
+import { isWithin } from "../paths";
 import { GLOBAL_FLAGS, READ_ONLY_REMOTE, SUBCOMMANDS, type OptionSpec } from "./git-options";
 
 export type GitDecision =
@@ -118,10 +119,7 @@ export function parseOptions(sub: string, args: readonly string[], spec: OptionS
   return out;
 }
 
-const inside = (root: string, p: string) => {
-  const rel = path.relative(root, p);
-  return rel === "" || (!rel.startsWith("..") && !path.isAbsolute(rel));
-};
+const inside = isWithin;
 
 /** A path-like argument that leads outside the workspace (absolute elsewhere, or climbing out with `..`). */
 function leavesWorkspace(arg: string, ctx: PolicyContext): boolean {

@@ -17,6 +17,7 @@ import {
 } from "./http";
 import { ROUTES, type RouteName } from "./routes";
 import type {
+  GiteaTimelineEvent,
   CollaboratorPermission,
   GiteaAttachment,
   GiteaBranch,
@@ -190,11 +191,11 @@ export class GiteaClient {
    * may be below the limit asked for. Without a total, pages are read while
    * they come back full, "full" being the server's page size.
    */
-  async all<T>(route: RouteName, params: Params = {}, query: Query = {}): Promise<T[]> {
+  async all<T>(route: RouteName, params: Params = {}, query: Query = {}, options: { ignoreTotal?: boolean } = {}): Promise<T[]> {
     const page = (n: number) => this.call<T[]>(route, params, { query: { ...query, page: n, limit: PAGE_LIMIT } });
     const first = await page(1);
     const items = [...(first.data ?? [])];
-    const totalHeader = first.headers.get("x-total-count");
+    const totalHeader = options.ignoreTotal ? null : first.headers.get("x-total-count");
     const total = Number(totalHeader);
     if (totalHeader !== null && Number.isFinite(total) && total >= 0) {
       if (items.length >= total || items.length === 0) return items;
@@ -266,6 +267,11 @@ export class GiteaClient {
   }
   async issue(index: number): Promise<GiteaIssue> {
     return (await this.call<GiteaIssue>("issue", { index })).data;
+  }
+  /** The issue's history (label and assignee changes among them), every page. */
+  async issueTimeline(index: number): Promise<GiteaTimelineEvent[]> {
+    // Gitea sets X-Total-Count on this list to the length of the page it returns, not the total.
+    return this.all<GiteaTimelineEvent>("issueTimeline", { index }, {}, { ignoreTotal: true });
   }
   /**
    * Issue comments are not paginated on Gitea 1.22–1.25: one call returns them

@@ -72,18 +72,24 @@ type Common = {
    * the payload says nothing about the sender.
    */
   senderPermissions?: GiteaPermissions;
+  /**
+   * What an `edited` event changed (the text before), and on Gitea 1.25 which
+   * labels a `label_updated` added; undefined when the payload does not say.
+   */
+  changes?: EventChanges;
+};
+
+export type EventChanges = {
+  titleFrom?: string;
+  bodyFrom?: string;
+  /** Gitea ≥ 1.25 on label_updated: names of the labels just added (a replace reports the whole new set). */
+  addedLabels?: string[];
 };
 
 export type EntityEvent = Common & {
   kind: "entity";
   entity: Entity;
   trigger: TriggerSource;
-  /**
-   * Labels this `label_updated` added and removed, when Gitea says (1.25+:
-   * `changes.added_labels` / `removed_labels`); undefined on 1.22–1.24, which
-   * do not tell which label changed.
-   */
-  labelChange?: { added: string[]; removed: string[] };
 };
 
 export type AutomationEvent = Common & {
@@ -149,11 +155,6 @@ class Reader {
     if (!isObj(v)) return undefined;
     return { admin: v.admin === true, push: v.push === true, pull: v.pull === true };
   }
-  /** `changes.added_labels` / `removed_labels` (Gitea 1.25+); undefined when the payload does not say. */
-  labelChange(v: unknown): { added: string[]; removed: string[] } | undefined {
-    if (!isObj(v) || !("added_labels" in v || "removed_labels" in v)) return undefined;
-    return { added: this.names(v.added_labels, "name"), removed: this.names(v.removed_labels, "name") };
-  }
   names(v: unknown, key: "name" | "login"): string[] {
     if (!Array.isArray(v)) return [];
     return v.flatMap((x) => (isObj(x) && typeof x[key] === "string" ? [x[key] as string] : []));
@@ -214,11 +215,13 @@ export function parseEvent(eventName: string, payload: unknown, fallback?: Runne
   }
   const p = r.obj(payload, "(payload)");
   if (p.repository === undefined && AUTOMATION_EVENTS.has(eventName) && fallback?.repository) return emptyAutomation(eventName, p, fallback);
+  const changes = readChanges(p.changes);
   const common = {
     eventName,
     action: r.optStr(p.action),
     repository: r.repository(p.repository),
     sender: r.person(p.sender, "sender"),
+    ...(changes ? { changes } : {}),
   };
 
   switch (eventName) {
@@ -246,13 +249,11 @@ export function parseEvent(eventName: string, payload: unknown, fallback?: Runne
     case "issues": {
       const entity = r.entity(p.issue, "issue", false);
       const posterIsSender = entity.author.login === common.sender.login;
-      const labelChange = common.action === "label_updated" ? r.labelChange(p.changes) : undefined;
       return {
         ...common,
         kind: "entity",
         entity,
         trigger: { kind: "issue", author: entity.author },
-        ...(labelChange ? { labelChange } : {}),
         // For issues events Gitea describes the poster; that answers for the sender only when they are the same.
         senderPermissions:
           common.action === "opened" && posterIsSender ? r.permissions(r.obj(p.repository, "repository").permissions) : undefined,
@@ -321,6 +322,18 @@ function emptyAutomation(eventName: string, p: Json, fallback: RunnerFallback): 
   };
   if (eventName === "workflow_dispatch") return dispatchOrAutomation(common, "workflow_dispatch", isObj(p.inputs) ? p.inputs : {});
   return { ...common, kind: "automation", inputs: {} };
+}
+
+function readChanges(v: unknown): EventChanges | undefined {
+  if (!isObj(v)) return undefined;
+  const from = (x: unknown) => (isObj(x) && typeof x.from === "string" ? x.from : undefined);
+  const titleFrom = from(v.title);
+  const bodyFrom = from(v.body);
+  const added = Array.isArray(v.added_labels)
+    ? v.added_labels.flatMap((l) => (isObj(l) && typeof l.name === "string" ? [l.name] : typeof l === "string" ? [l] : []))
+    : undefined;
+  if (titleFrom === undefined && bodyFrom === undefined && added === undefined) return undefined;
+  return { ...(titleFrom !== undefined ? { titleFrom } : {}), ...(bodyFrom !== undefined ? { bodyFrom } : {}), ...(added ? { addedLabels: added } : {}) };
 }
 
 function dispatchOrAutomation(common: Common, source: DispatchEvent["source"], fields: Json): EventContext {

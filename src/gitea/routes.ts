@@ -14,6 +14,7 @@ export const ROUTES = {
   teamMember: "GET /teams/{id}/members/{username}",
   issue: "GET /repos/{owner}/{repo}/issues/{index}",
   issueComments: "GET /repos/{owner}/{repo}/issues/{index}/comments",
+  issueTimeline: "GET /repos/{owner}/{repo}/issues/{index}/timeline",
   createIssueComment: "POST /repos/{owner}/{repo}/issues/{index}/comments",
   comment: "GET /repos/{owner}/{repo}/issues/comments/{id}",
   editComment: "PATCH /repos/{owner}/{repo}/issues/comments/{id}",

@@ -121,7 +121,8 @@ async function exerciseAll(g: GiteaEmulator): Promise<Results> {
   await call("GET /teams/{id}/members/{username}", "GET", `/teams/${team.id}/members/writer`, { token: tok.admin });
     await call("GET /repos/{owner}/{repo}/issues/{index}", "GET", `${p}/issues/${ids.issue}`);
     await call("GET /repos/{owner}/{repo}/issues/{index}/comments", "GET", `${p}/issues/${ids.issue}/comments?since=2000-01-01T00:00:00Z`);
-    await call("POST /repos/{owner}/{repo}/issues/{index}/comments", "POST", `${p}/issues/${ids.issue}/comments`, { body: { body: "on it" } });
+    await call("GET /repos/{owner}/{repo}/issues/{index}/timeline", "GET", `${p}/issues/${ids.issue}/timeline?page=1&limit=10`);
+  await call("POST /repos/{owner}/{repo}/issues/{index}/comments", "POST", `${p}/issues/${ids.issue}/comments`, { body: { body: "on it" } });
     await call("GET /repos/{owner}/{repo}/issues/comments/{id}", "GET", `${p}/issues/comments/${ids.comment}`);
     const mine = results.at(-2)?.[1].json.id as number;
     await call("PATCH /repos/{owner}/{repo}/issues/comments/{id}", "PATCH", `${p}/issues/comments/${mine}`, { body: { body: "done" } });

@@ -337,3 +337,27 @@ describe("versions", () => {
     }
   });
 });
+
+describe("issue timeline", () => {
+  let g: GiteaEmulator;
+  beforeAll(async () => {
+    g = await startGitea({ maxResponseItems: 20 });
+    await seed(g);
+  });
+  afterAll(async () => g.stop());
+
+  it("lists comments, label and assignee changes in order, paginated, with X-Total-Count set to the page's length", async () => {
+    const issue = g.createIssue(REPO, { title: "t", user: "writer", labels: ["bug"] });
+    for (let i = 0; i < 25; i++) g.addComment(REPO, issue.index, { user: "writer", body: `c${i}` });
+    g.createLabel(REPO, { name: "claude" });
+    expect((await giteaApi(g, "POST", `/repos/${REPO}/issues/${issue.index}/labels`, { token: T.writer, body: { labels: ["claude"] } })).status).toBe(200);
+    const first = await giteaApi(g, "GET", `/repos/${REPO}/issues/${issue.index}/timeline?page=1&limit=50`, { token: T.writer });
+    expect(first.json).toHaveLength(20);
+    expect(first.headers.get("x-total-count")).toBe("20");
+    expect(first.json[0]).toMatchObject({ type: "label", body: "1", label: { name: "bug" }, user: { login: "writer" } });
+    const second = await giteaApi(g, "GET", `/repos/${REPO}/issues/${issue.index}/timeline?page=2&limit=50`, { token: T.writer });
+    expect(second.json.map((e: { type: string }) => e.type)).toEqual([...Array(6).fill("comment"), "label"]);
+    expect(second.json.at(-1)).toMatchObject({ label: { name: "claude" }, body: "1" });
+    expect(g.violations).toEqual([]);
+  });
+});

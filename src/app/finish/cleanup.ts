@@ -6,6 +6,7 @@
  * returned to be reported.
  */
 import path from "node:path";
+import { isWithin } from "../../paths";
 import { stopBroker } from "../../boundary/broker-process";
 import { restorePersistedCredentials } from "../../boundary/git-credentials";
 import { undoRestoredConfig } from "../../boundary/pr-config";
@@ -24,7 +25,7 @@ export function stopRunBroker(pidText: string | undefined, actionPath: string, l
 
 export async function restoreRun(state: RunState, git: Git, stateDir: string): Promise<string[]> {
   const problems: string[] = [];
-  const within = (file: string) => path.relative(stateDir, file).split(path.sep)[0] !== ".." && !path.isAbsolute(path.relative(stateDir, file));
+  const within = (file: string) => isWithin(stateDir, path.resolve(file));
   if (state.gitCredentialsFile && within(state.gitCredentialsFile)) {
     await restorePersistedCredentials(git, state.gitCredentialsFile).catch((e) => problems.push(`putting the checkout's git credentials back: ${describeError(e)}`));
   }

@@ -23,7 +23,8 @@ export type PreparedBranch = { work: WorkBranch; restored?: RestoredConfig };
 
 export const CREDENTIALS_FILE = "git-credentials.json";
 
-export async function prepareBranch(run: PrepareContext, ctx: EventContext, mode: RunMode, pull: PullData | undefined): Promise<PreparedBranch | undefined> {
+/** Local setup first (it needs no pull request data), then the branch once `pullP` has the pull request. */
+export async function prepareBranch(run: PrepareContext, ctx: EventContext, mode: RunMode, pullP: Promise<PullData | undefined>): Promise<PreparedBranch | undefined> {
   const { deps, runner, inputs } = run;
   const retry = { ...DEFAULT_RETRY, ...deps.retry };
   const remote = remoteUrl(runner.serverUrl, ctx.repository.fullName);
@@ -47,6 +48,7 @@ export async function prepareBranch(run: PrepareContext, ctx: EventContext, mode
   }
   await configureGit(git, { name: inputs.claude_git_name, email: inputs.claude_git_email });
 
+  const pull = await pullP;
   const now = run.now();
   const prefix = inputs.branch_prefix;
   const defaultBase = inputs.base_branch || ctx.repository.defaultBranch;
@@ -54,15 +56,16 @@ export async function prepareBranch(run: PrepareContext, ctx: EventContext, mode
   if (ctx.kind === "entity" && ctx.entity.isPR && pull && pull.state === "open" && !pull.merged) {
     // The commit the trigger saw: the event's head for pull_request events, the head read at the trigger otherwise.
     const sha = ctx.entity.headSha ?? pull.headSha;
+    // The base branch comes in the same fetch: its copies of the CLI's config files replace the PR's.
+    const base = [`+refs/heads/${pull.baseRef}:refs/remotes/origin/${pull.baseRef}`];
     // Gitea reports the head as refs/pull/N/head when it is no branch here (AGit PRs, a deleted head branch).
     if (pull.fromFork || pull.headRef.startsWith("refs/")) {
       // A fork's branch (or a ref that is no branch) cannot take our pushes: work on a new branch of this repository from the PR head.
       const name = workBranchName(prefix, "pr", ctx.entity.number, now);
-      work = await createWorkBranch(git, name, { ref: `refs/pull/${ctx.entity.number}/head`, base: pull.baseRef, sha }, remote);
+      work = await createWorkBranch(git, name, { ref: `refs/pull/${ctx.entity.number}/head`, base: pull.baseRef, sha }, remote, base);
     } else {
-      work = await checkoutPullBranch(git, pull.headRef, pull.baseRef, sha, remote);
+      work = await checkoutPullBranch(git, pull.headRef, pull.baseRef, sha, remote, base);
     }
-    await git.run(["fetch", "--no-tags", remote, `+refs/heads/${pull.baseRef}:refs/remotes/origin/${pull.baseRef}`]);
     const restored = await restoreConfigFromBase(git, `refs/remotes/origin/${pull.baseRef}`);
     if (restored.protectedPaths.length) {
       run.io.info(`Pull request run: ${restored.protectedPaths.join(", ")} come${restored.protectedPaths.length === 1 ? "s" : ""} from ${pull.baseRef}, not from the pull request.`);

@@ -20,6 +20,7 @@ import {
   type Review,
   type ReviewComment,
   type Team,
+  type TimelineEntry,
   type User,
   UNITS,
   uniformPermission,
@@ -258,6 +259,34 @@ export function apiIssue(core: Core, issue: Issue, viewer: User | null): Json {
         }
       : {}),
     repository: { id: repo.id, name: repo.name, owner: repo.owner, full_name: repo.fullName },
+  };
+}
+
+/** convert.ToTimelineComment for label and assignee entries. */
+export function apiTimelineEntry(core: Core, issue: Issue, t: TimelineEntry, viewer: User | null): Json {
+  const html = issueHtmlUrl(core, issue);
+  const label = t.label !== undefined ? core.store.labels.get(t.label) : undefined;
+  return {
+    id: t.id,
+    type: t.type,
+    html_url: `${html}#issuecomment-${t.id}`,
+    pull_request_url: issue.isPull ? html : "",
+    issue_url: issue.isPull ? "" : html,
+    user: apiUserByLogin(core, t.user, viewer),
+    body: t.type === "label" ? (t.added ? "1" : "") : "",
+    created_at: t.created_at,
+    updated_at: t.created_at,
+    ...(label ? { label: apiLabel(core, label) } : {}),
+    ...(t.assignee ? { assignee: apiUserByLogin(core, t.assignee, viewer), removed_assignee: t.removed === true } : { removed_assignee: false }),
+    ref_action: "",
+    ref_commit_sha: "",
+    review_id: 0,
+    old_title: "",
+    new_title: "",
+    old_ref: "",
+    new_ref: "",
+    old_project_id: 0,
+    project_id: 0,
   };
 }
 

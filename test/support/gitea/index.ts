@@ -269,19 +269,29 @@ export class GiteaEmulator {
     return issue;
   }
 
-  /** Sets assignees (logins) of an issue or PR. */
-  setAssignees(repo: string, index: number, logins: string[]): Issue {
-    const issue = this.core.store.issue(repo, index);
-    issue.assignees = logins.map((l) => this.core.store.user(l).login);
-    this.core.store.touch(issue);
+  /** Sets assignees (logins) of an issue or PR; the changes go on its timeline as done by `by` (default: the poster). */
+  setAssignees(repo: string, index: number, logins: string[], by?: string): Issue {
+    const store = this.core.store;
+    const issue = store.issue(repo, index);
+    const next = logins.map((l) => store.user(l).login);
+    const doer = by ?? issue.user;
+    for (const a of issue.assignees) if (!next.includes(a)) store.recordAssignee(issue, doer, a, true);
+    for (const a of next) if (!issue.assignees.includes(a)) store.recordAssignee(issue, doer, a, false);
+    issue.assignees = next;
+    store.touch(issue);
     return issue;
   }
 
-  /** Replaces an issue's labels by name (creating unknown labels). */
-  setIssueLabels(repo: string, index: number, names: string[]): Issue {
-    const issue = this.core.store.issue(repo, index);
-    issue.labels = names.map((n) => (this.core.store.labelByName(repo, n) ?? this.core.store.addLabel(repo, { name: n })).id);
-    this.core.store.touch(issue);
+  /** Replaces an issue's labels by name (creating unknown labels); the changes go on its timeline as done by `by` (default: the poster). */
+  setIssueLabels(repo: string, index: number, names: string[], by?: string): Issue {
+    const store = this.core.store;
+    const issue = store.issue(repo, index);
+    const next = names.map((n) => (store.labelByName(repo, n) ?? store.addLabel(repo, { name: n })).id);
+    const doer = by ?? issue.user;
+    for (const id of issue.labels) if (!next.includes(id)) store.recordLabel(issue, doer, id, false);
+    for (const id of next) if (!issue.labels.includes(id)) store.recordLabel(issue, doer, id, true);
+    issue.labels = next;
+    store.touch(issue);
     return issue;
   }
 

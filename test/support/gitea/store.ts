@@ -174,6 +174,22 @@ export interface Comment {
   updated_at: string;
 }
 
+/** An issue's history entry other than a comment (Gitea keeps both in its comments table). */
+export interface TimelineEntry {
+  id: number;
+  repo: string;
+  issueIndex: number;
+  type: "label" | "assignees";
+  user: string;
+  created_at: string;
+  /** label events: the label, and whether it was added */
+  label?: number;
+  added?: boolean;
+  /** assignees events: the assignee, and whether they were removed */
+  assignee?: string;
+  removed?: boolean;
+}
+
 export type ReviewState = "APPROVED" | "COMMENT" | "REQUEST_CHANGES" | "PENDING";
 
 export interface ReviewComment {
@@ -273,6 +289,7 @@ export class Store {
   dispatches: Dispatch[] = [];
   runs = new Map<number, Run>();
   tokenScopes = new Map<string, TaskScope>();
+  timeline: TimelineEntry[] = [];
   teams = new Map<number, Team>();
   /** commits the server signed (POST /contents under the signing rules, initial commits) */
   signedCommits = new Set<string>();
@@ -532,7 +549,18 @@ export class Store {
       closed_at: state === "closed" ? now : null,
     };
     this.issues.set(issueKey(r.fullName, issue.index), issue);
+    // Gitea applies labels and assignees after creating the issue: each leaves a timeline entry.
+    for (const id of labels) this.recordLabel(issue, poster.login, id, true, now);
+    for (const a of issue.assignees) this.recordAssignee(issue, poster.login, a, false, now);
     return issue;
+  }
+
+  recordLabel(issue: Issue, by: string, label: number, added: boolean, at = isoNow()): void {
+    this.timeline.push({ id: this.nextId("comment"), repo: issue.repo, issueIndex: issue.index, type: "label", user: by, created_at: at, label, added });
+  }
+
+  recordAssignee(issue: Issue, by: string, assignee: string, removed: boolean, at = isoNow()): void {
+    this.timeline.push({ id: this.nextId("comment"), repo: issue.repo, issueIndex: issue.index, type: "assignees", user: by, created_at: at, assignee, removed });
   }
 
   touch(issue: Issue): void {

@@ -148,3 +148,12 @@ describe("GiteaClient and a missing issue's comments", () => {
     expect(sent).toHaveLength(3);
   });
 });
+
+describe("GiteaClient and the issue timeline", () => {
+  it("reads on while pages come back full: Gitea's X-Total-Count there is the page's length", async () => {
+    const page = (n: number, count: number) => res(200, Array.from({ length: count }, (_, i) => ({ id: n * 100 + i, type: "comment", created_at: "2026-01-01T00:00:00Z" })), { "x-total-count": String(count) });
+    const { client, sent } = fake([page(1, 50), page(2, 50), page(3, 4)]);
+    expect(await client.issueTimeline(3)).toHaveLength(104);
+    expect(sent.map((r) => new URL(r.url).searchParams.get("page"))).toEqual(["1", "2", "3"]);
+  });
+});

@@ -95,11 +95,4 @@ describe("parseEvent and Gitea's own shapes", () => {
     expect(() => parseEvent("issue_comment", {}, { repository: "acme/app", actor: "acme" })).toThrow(ContextError);
   });
 
-  it("reads which labels a label_updated added and removed (Gitea 1.25), and nothing on 1.22-1.24", () => {
-    const issue = { number: 1, title: "", body: "", user: bob, state: "open", labels: [{ name: "claude" }, { name: "bug" }] };
-    const with125 = parseEvent("issues", { action: "label_updated", number: 1, issue, repository, sender: alice, changes: { added_labels: [{ name: "bug" }], removed_labels: null } });
-    expect(with125.kind === "entity" && with125.labelChange).toEqual({ added: ["bug"], removed: [] });
-    const with122 = parseEvent("issues", { action: "label_updated", number: 1, issue, repository, sender: alice });
-    expect(with122.kind === "entity" && with122.labelChange).toBeUndefined();
-  });
 });

@@ -5,12 +5,13 @@ import {
   empty,
   intParam,
   json,
+  listOptions,
   paginate,
   repoAccess,
   requireUser,
   setTotalCount,
 } from "../context";
-import { apiAttachment, apiComment, apiIssue, apiLabel } from "../convert";
+import { apiAttachment, apiComment, apiIssue, apiLabel, apiTimelineEntry } from "../convert";
 import { ApiError, forbidden, notFound, unprocessable } from "../errors";
 import { recordLabelChange } from "../hooks";
 import { atLeast, isoNow, repoKey, unix, type Comment, type Issue, type Label, type Permission } from "../store";
@@ -111,6 +112,30 @@ export const issueRoutes: RouteDef[] = [
     },
   },
   {
+    // ListIssueCommentsAndTimeline: paginated like every list, but its X-Total-Count is the length of
+    // the page returned (len(apiComments)), not the total: a client cannot count pages from it.
+    route: "GET /repos/{owner}/{repo}/issues/{index}/timeline",
+    handler: (ctx) => {
+      const since = parseTime(ctx, "since");
+      const before = parseTime(ctx, "before");
+      const { issue } = issueOr500(ctx);
+      const store = ctx.core.store;
+      const inWindow = (at: string) => (since === null || unix(at) >= since) && (before === null || unix(at) <= before);
+      const entries = [
+        ...store.issueComments(issue.repo, issue.index).map((c) => ({ at: c.created_at, id: c.id, json: { ...apiComment(ctx.core, c, ctx.user), type: "comment" } })),
+        ...store.timeline
+          .filter((t) => t.repo === issue.repo && t.issueIndex === issue.index)
+          .map((t) => ({ at: t.created_at, id: t.id, json: apiTimelineEntry(ctx.core, issue, t, ctx.user) })),
+      ]
+        .filter((e) => inWindow(e.at))
+        .sort((a, b) => unix(a.at) - unix(b.at) || a.id - b.id);
+      const { page, limit } = listOptions(ctx);
+      const slice = entries.slice((page - 1) * limit, page * limit).map((e) => e.json);
+      setTotalCount(ctx, slice.length);
+      return json(200, slice, "TimelineComment[]");
+    },
+  },
+  {
     route: "POST /repos/{owner}/{repo}/issues/{index}/comments",
     handler: (ctx) => {
       const user = requireUser(ctx);
@@ -177,7 +202,11 @@ export const issueRoutes: RouteDef[] = [
       const { issue, perm, repo } = issueOf(ctx);
       requireIssueWriter(ctx, perm, issue);
       const requested = resolveLabels(ctx, repo.fullName, ctx.body);
-      for (const l of requested) if (!issue.labels.includes(l.id)) issue.labels.push(l.id);
+      for (const l of requested) {
+        if (issue.labels.includes(l.id)) continue;
+        issue.labels.push(l.id);
+        ctx.core.store.recordLabel(issue, ctx.user!.login, l.id, true);
+      }
       ctx.core.store.touch(issue);
       // AddLabels notifies with every requested label as added.
       if (requested.length) await recordLabelChange(ctx.core, repo.fullName, issue.index, ctx.user!.login, requested, []);
@@ -191,6 +220,8 @@ export const issueRoutes: RouteDef[] = [
       requireIssueWriter(ctx, perm, issue);
       const next = resolveLabels(ctx, repo.fullName, ctx.body);
       const removed = issue.labels.map((id) => ctx.core.store.labels.get(id)!);
+      for (const id of issue.labels) if (!next.some((l) => l.id === id)) ctx.core.store.recordLabel(issue, ctx.user!.login, id, false);
+      for (const l of next) if (!issue.labels.includes(l.id)) ctx.core.store.recordLabel(issue, ctx.user!.login, l.id, true);
       issue.labels = next.map((l) => l.id);
       ctx.core.store.touch(issue);
       // ReplaceLabels: Gitea reports the whole new set as added and the whole old set as removed.
@@ -217,6 +248,7 @@ export const issueRoutes: RouteDef[] = [
       const label = ctx.core.store.labels.get(id);
       if (!label || label.repo !== repoKey(repo.fullName)) throw unprocessable(`label does not exist [label_id: ${id}]`);
       const had = issue.labels.includes(id);
+      if (had) ctx.core.store.recordLabel(issue, ctx.user!.login, id, false);
       issue.labels = issue.labels.filter((x) => x !== id);
       ctx.core.store.touch(issue);
       if (had) await recordLabelChange(ctx.core, repo.fullName, issue.index, ctx.user!.login, [], [label]);
