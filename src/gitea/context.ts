@@ -50,6 +50,12 @@ export type Entity = {
   htmlUrl: string;
   /** A pull request's head commit as the event saw it (pull_request* payloads carry it; comments do not). */
   headSha?: string;
+  /**
+   * Where a pull request's head lives, as pull_request* payloads say (comments
+   * do not): another repository (a fork; -1 when it was deleted), or this one
+   * with refs/pull/N/head and an empty label (AGit).
+   */
+  pullOrigin?: { fork: boolean; agit: boolean; headRepo?: string };
 };
 
 /** Where the request for Claude came from, with its text. */
@@ -174,6 +180,7 @@ class Reader {
       assignees,
       htmlUrl: this.optStr(o.html_url),
       ...(isPR && isObj(o.head) && typeof o.head.sha === "string" && /^[0-9a-f]{40,64}$/i.test(o.head.sha) ? { headSha: o.head.sha } : {}),
+      ...(isPR ? pullOrigin(o) : {}),
     };
   }
 }
@@ -195,6 +202,19 @@ export const SUPPORTED_EVENTS = [
 
 /** Dispatch fields, from repository_dispatch's client_payload or workflow_dispatch inputs. */
 export const DISPATCH_FIELDS = ["description", "progress_endpoint", "correlation_id"] as const;
+
+/** A pull_request* payload's word on where the head lives (see Entity.pullOrigin). */
+function pullOrigin(o: Json): { pullOrigin: NonNullable<Entity["pullOrigin"]> } | Record<string, never> {
+  if (!isObj(o.head) || !isObj(o.base)) return {};
+  const id = (b: Json) => (typeof b.repo_id === "number" ? b.repo_id : isObj(b.repo) && typeof b.repo.id === "number" ? b.repo.id : undefined);
+  const head = id(o.head);
+  const base = id(o.base);
+  if (head === undefined || base === undefined) return {};
+  const fork = head !== base;
+  const agit = !fork && typeof o.head.ref === "string" && o.head.ref.startsWith("refs/pull/") && !o.head.label;
+  const headRepo = isObj(o.head.repo) && typeof o.head.repo.full_name === "string" ? o.head.repo.full_name : undefined;
+  return { pullOrigin: { fork, agit, ...(headRepo ? { headRepo } : {}) } };
+}
 
 /** Events that need no payload to run a direct_prompt/override_prompt (agent mode). */
 const AUTOMATION_EVENTS = new Set(["schedule", "push", "workflow_dispatch"]);

@@ -10,7 +10,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { commentHook, labelHook } from "../support/gitea/hooks";
+import { commentHook, labelHook, pullRequestHook } from "../support/gitea/hooks";
 import { lastToolResults, text, toolUse } from "../support/model/index";
 import { ROOT } from "../support/repo";
 import { REPO, SECRETS, USERS, World, cwdOf } from "../support/scenario";
@@ -27,6 +27,8 @@ beforeAll(async () => {
       "src/greet.js": "export const greet = (name) => `Hello ${name}`;\n",
       ".gitea/workflows/claude.yml": example("claude.yml"),
       ".gitea/workflows/claude-fork-prs.yml": example("claude-fork-prs.yml"),
+      ".gitea/workflows/claude-review.yml": example("claude-review.yml"),
+      ".gitea/claude-review-schema.json": example("claude-review-schema.json"),
     },
   });
   world.gitea.addUser({ login: "carol", full_name: "Carol Contributor", token: "carol-token-0000" });
@@ -73,6 +75,18 @@ describe("@claude on a pull request from a fork (a fork run)", () => {
     expect(await world.gitea.listBranches(REPO)).toEqual(branchesBefore);
     for (const secret of Object.values(SECRETS)) expect(job.log).not.toContain(secret);
     expect(world.gitea.violations).toEqual([]);
+  });
+
+  it("the same for the review example on a fork's pull_request (read from the payload; the job fails, no model call)", async () => {
+    const { pr } = await forkPull("review-me", { "src/greet.js": "export const greet = (n) => `Yo ${n}`;\n" });
+    const modelBefore = world.model.requests.length;
+    const runs = await world.trigger(await pullRequestHook(world.gitea, REPO, pr.index, "opened", "carol"), { secrets: { CLAUDE_GITEA_TOKEN: SECRETS.adminToken } });
+    expect(runs.map((r) => [r.run.workflow, r.run.eventName, r.run.secretsWithheld])).toEqual([["claude-review.yml", "pull_request", true]]);
+    const { job } = runs[0]!;
+    expect(job.success).toBe(false);
+    expect(job.log).toMatch(/Claude cannot work on pull request #\d+ in this run: it comes from the fork carol\/app, and Gitea runs `pull_request` workflows/);
+    expect(world.model.requests.length).toBe(modelBefore);
+    expect(world.gitea.listComments(REPO, pr.index).at(-1)!.body).toContain("**Claude did not run**");
   });
 
   it("the same for an AGit pull request", async () => {

@@ -68,9 +68,15 @@ export async function forkRunOf(
   } else if (!forkEvent || !tokenReadOnly || !(await tokenReadOnly)) {
     return undefined;
   }
-  const settled = await pull;
-  if (!settled.ok) return undefined;
-  const pr = settled.value;
+  // pull_request* payloads say where the head lives; for comments the pull request is read.
+  let pr: { fromFork: boolean; agit?: boolean; headRepo?: string } | undefined = ctx.entity.pullOrigin
+    ? { fromFork: ctx.entity.pullOrigin.fork, agit: ctx.entity.pullOrigin.agit, ...(ctx.entity.pullOrigin.headRepo ? { headRepo: ctx.entity.pullOrigin.headRepo } : {}) }
+    : undefined;
+  if (!pr) {
+    const settled = await pull;
+    if (!settled.ok) return undefined;
+    pr = settled.value;
+  }
   if (!pr.fromFork && !pr.agit) return undefined;
   return {
     number: ctx.entity.number,

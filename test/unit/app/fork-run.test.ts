@@ -60,3 +60,17 @@ describe("forkRunMessage", () => {
     expect(text).toContain("git fetch origin pull/7/head && git push origin FETCH_HEAD:refs/heads/pr-7");
   });
 });
+
+describe("forkRunOf on pull_request payloads", () => {
+  it("reads the fork (or AGit) from the payload, without asking Gitea", async () => {
+    const event = (head: object) =>
+      parseEvent("pull_request", { action: "opened", number: 7, pull_request: { ...pr, head, base: { ref: "main", sha: "b".repeat(40), repo_id: 1 } }, repository, sender: { id: 9, login: "carol" } });
+    const unread = Promise.resolve({ ok: false as const, error: new Error("not asked") });
+    expect(await forkRunOf(event({ label: "fix", ref: "fix", sha: "a".repeat(40), repo_id: 2, repo: { id: 2, full_name: "carol/app" } }), unread, noSecrets)).toMatchObject({
+      origin: "the fork carol/app",
+      eventName: "pull_request",
+    });
+    expect(await forkRunOf(event({ label: "", ref: "refs/pull/7/head", sha: "a".repeat(40), repo_id: 1 }), unread, noSecrets)).toMatchObject({ origin: expect.stringContaining("AGit") });
+    expect(await forkRunOf(event({ label: "fix", ref: "fix", sha: "a".repeat(40), repo_id: 1 }), unread, noSecrets)).toBeUndefined();
+  });
+});
