@@ -34,6 +34,7 @@ import { PREPARE_OUTPUTS } from "../steps";
 import { describeError } from "./errors";
 import { settle, unwrap } from "./settle";
 import { setUpBoundary } from "./prepare/boundary";
+import { baseBranchFs, pullRequestBase } from "./prepare/base-files";
 import { writeFiles } from "./prepare/claude-files";
 import { PrepareContext, type PrepareDeps } from "./prepare/context";
 import { readEvent } from "./prepare/event";
@@ -108,7 +109,7 @@ async function phases(run: PrepareContext): Promise<number> {
   const mode: RunMode = ctx.kind === "dispatch" ? "dispatch" : ctx.kind === "entity" && inputs.mode === "tag" ? "tag" : "agent";
 
   // 3. Every input is checked before anything is posted.
-  const plan = await planClaude(inputs, { workspace: runner.workspace });
+  let plan = await planClaude(inputs, { workspace: runner.workspace });
   const progressEndpoint = ctx.kind === "dispatch" && ctx.progressEndpoint ? await checkEndpoint(inputs, ctx.progressEndpoint) : undefined;
 
   const client = new GiteaClient({
@@ -142,6 +143,10 @@ async function phases(run: PrepareContext): Promise<number> {
   }
 
   // 5. Permission.
+  // On a run about a pull request, files the inputs name come from its base branch, not from the PR.
+  const baseRef = await pullRequestBase(ctx, gathered.pull);
+  if (baseRef) plan = await planClaude(inputs, { workspace: runner.workspace, fs: baseBranchFs(client, runner.workspace, baseRef), contentOnly: true });
+
   const permission = await decidePermission(run, ctx, client, await gathered.permission, runUrl);
   if (!permission) return 1;
   const executable = unwrap(await gathered.executable);
