@@ -34,6 +34,7 @@ import { PREPARE_OUTPUTS } from "../steps";
 import { describeError } from "./errors";
 import { settle, unwrap, type Settled } from "./settle";
 import { setUpBoundary } from "./prepare/boundary";
+import { baseBranchFs, pullRequestBase } from "./prepare/base-files";
 import { writeFiles } from "./prepare/claude-files";
 import { PrepareContext, type PrepareDeps } from "./prepare/context";
 import { readEvent } from "./prepare/event";
@@ -135,7 +136,7 @@ async function phases(run: PrepareContext, deferred: InputProblem[]): Promise<nu
   if (explained) return refuse(explained);
 
   // 3. Every input is checked before anything is posted.
-  const plan = await planClaude(inputs, { workspace: runner.workspace });
+  let plan = await planClaude(inputs, { workspace: runner.workspace });
   const progressEndpoint = ctx.kind === "dispatch" && ctx.progressEndpoint ? await checkEndpoint(inputs, ctx.progressEndpoint) : undefined;
   for (const note of jobTokenNotices(run)) io.notice(note);
 
@@ -161,6 +162,10 @@ async function phases(run: PrepareContext, deferred: InputProblem[]): Promise<nu
   }
 
   // 5. Permission.
+  // On a run about a pull request, files the inputs name come from its base branch, not from the PR.
+  const baseRef = await pullRequestBase(ctx, gathered.pull);
+  if (baseRef) plan = await planClaude(inputs, { workspace: runner.workspace, fs: baseBranchFs(client, runner.workspace, baseRef), contentOnly: true });
+
   const permission = await decidePermission(run, ctx, client, await gathered.permission, runUrl);
   if (!permission) return 1;
   const executable = unwrap(await gathered.executable);

@@ -56,6 +56,8 @@ export type Entity = {
    * with refs/pull/N/head and an empty label (AGit).
    */
   pullOrigin?: { fork: boolean; agit: boolean; headRepo?: string };
+  /** A pull request's base branch, when the payload names it (pull_request* events). */
+  baseRef?: string;
 };
 
 /** Where the request for Claude came from, with its text. */
@@ -181,6 +183,7 @@ class Reader {
       htmlUrl: this.optStr(o.html_url),
       ...(isPR && isObj(o.head) && typeof o.head.sha === "string" && /^[0-9a-f]{40,64}$/i.test(o.head.sha) ? { headSha: o.head.sha } : {}),
       ...(isPR ? pullOrigin(o) : {}),
+      ...(isPR && isObj(o.base) && typeof o.base.ref === "string" && o.base.ref ? { baseRef: o.base.ref } : {}),
     };
   }
 }
