@@ -15,6 +15,7 @@ import {
   type HttpTransport,
   type RetryPolicy,
 } from "./http";
+import { readAllPages } from "./pages";
 import { ROUTES, type RouteName } from "./routes";
 import type {
   GiteaTimelineEvent,
@@ -184,43 +185,13 @@ export class GiteaClient {
     await this.sleep(delay);
   }
 
-  /**
-   * Every item of a paginated list: page 1 first, the remaining pages in
-   * parallel. The server's page size is what page 1 returned when more items
-   * remain (X-Total-Count): Gitea serves min(limit, MAX_RESPONSE_ITEMS), which
-   * may be below the limit asked for. Without a total, pages are read while
-   * they come back full, "full" being the server's page size.
-   */
+  /** Every item of a paginated list, by the server's real page size (see pages.ts). */
   async all<T>(route: RouteName, params: Params = {}, query: Query = {}, options: { ignoreTotal?: boolean } = {}): Promise<T[]> {
-    const page = (n: number) => this.call<T[]>(route, params, { query: { ...query, page: n, limit: PAGE_LIMIT } });
-    const first = await page(1);
-    const items = [...(first.data ?? [])];
-    const totalHeader = options.ignoreTotal ? null : first.headers.get("x-total-count");
-    const total = Number(totalHeader);
-    if (totalHeader !== null && Number.isFinite(total) && total >= 0) {
-      if (items.length >= total || items.length === 0) return items;
-      const size = items.length;
-      const pages = Math.ceil(total / size);
-      const rest = Array.from({ length: pages - 1 }, (_, i) => i + 2);
-      const results: T[][] = new Array(rest.length);
-      for (let i = 0; i < rest.length; i += PAGE_CONCURRENCY) {
-        const batch = rest.slice(i, i + PAGE_CONCURRENCY);
-        const got = await Promise.all(batch.map((n) => page(n)));
-        got.forEach((r, j) => (results[i + j] = r.data ?? []));
-      }
-      for (const p of results) items.push(...p);
-      return items;
-    }
-    // No total: a short first page is the last one only if the server's page size is larger.
-    let last = first.data ?? [];
-    const size = last.length > 0 && last.length < PAGE_LIMIT ? Math.min(PAGE_LIMIT, await this.maxResponseItems()) : PAGE_LIMIT;
-    let n = 1;
-    while (last.length >= size && last.length > 0) {
-      n += 1;
-      last = (await page(n)).data ?? [];
-      items.push(...last);
-    }
-    return items;
+    return readAllPages<T>((n) => this.call<T[]>(route, params, { query: { ...query, page: n, limit: PAGE_LIMIT } }), () => this.maxResponseItems(), {
+      limit: PAGE_LIMIT,
+      concurrency: PAGE_CONCURRENCY,
+      ...options,
+    });
   }
 
   private maxItems?: Promise<number>;
