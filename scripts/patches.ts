@@ -37,7 +37,8 @@ export interface Pins {
   baseActionSha: string;
   baseActionDate: string;
   cliVersion: string;
-  jsonSchemaMinCli: string;
+  minCli: string;
+  bun: string;
   nodeOwnSteps: string;
   nodeSetupSteps: string;
 }
@@ -49,7 +50,8 @@ const PIN_ROWS: Record<keyof Pins, string> = {
   baseActionSha: "Base action SHA",
   baseActionDate: "Base action date",
   cliVersion: "Claude Code CLI",
-  jsonSchemaMinCli: "Minimum CLI for --json-schema",
+  minCli: "Minimum Claude Code CLI",
+  bun: "Bun for the base action",
   nodeOwnSteps: "Node.js for the action's own steps",
   nodeSetupSteps: "Node.js for the base action's setup steps",
 };
@@ -97,7 +99,7 @@ export const IMAGE_ARGS: ReadonlyArray<{ name: string; value: (p: Pins) => strin
   {
     name: "CLAUDE_CODE_VERSION",
     value: (p) => p.cliVersion,
-    comment: (p) => `Claude Code CLI ${p.cliVersion}, tested with claude-code-gitea-action ${p.actionRelease} (--json-schema needs ${p.jsonSchemaMinCli}+)`,
+    comment: (p) => `Claude Code CLI ${p.cliVersion}, tested with claude-code-gitea-action ${p.actionRelease} (the release needs ${p.minCli}+)`,
   },
   {
     name: "CLAUDE_GITEA_ACTION_SHA",

@@ -5,6 +5,19 @@
  * (an input that arrives empty means "not set", never "use a default").
  */
 import * as z from "zod";
+import {
+  MAX_TURNS_LIMIT,
+  PROGRESS_SECRET_MIN_LENGTH,
+  SAMPLE_BRANCH_SUFFIX,
+  TIMEOUT_MINUTES_LIMIT,
+  emailProblem,
+  hasControl,
+  loginProblem,
+  modelProblem,
+  publicUrlProblem,
+  refNameProblem,
+  secretProblem,
+} from "./input-rules";
 
 /** One problem with one input; messages never repeat a secret's value. */
 export type InputProblem = { input: string; message: string };
@@ -53,15 +66,6 @@ export function splitList(value: string): string[] {
 const text = z.string();
 const trimmed = z.string().transform((v) => v.trim());
 
-const nonEmpty = (expected: string) =>
-  z.string().transform((v, ctx) => {
-    if (v.trim() === "") {
-      ctx.addIssue({ code: "custom", message: `must not be empty: expected ${expected}` });
-      return z.NEVER;
-    }
-    return v.trim();
-  });
-
 const bool = z.string().transform((v, ctx) => {
   const s = v.trim().toLowerCase();
   if (s === "" || s === "false") return false;
@@ -72,31 +76,38 @@ const bool = z.string().transform((v, ctx) => {
 
 const list = z.string().transform(splitList);
 
-/** A branch name or prefix git would accept (a light `git check-ref-format`). */
-const refPart = (what: string, allowEmpty: boolean) =>
-  z.string().transform((v, ctx) => {
-    const s = v.trim();
-    if (s === "" && allowEmpty) return "";
-    if (
-      s === "" ||
-      /[\s~^:?*[\\\x00-\x1f\x7f]/.test(s) ||
-      s.includes("..") ||
-      s.includes("@{") ||
-      s.startsWith("/") ||
-      s.startsWith("-") ||
-      s.endsWith(".lock")
-    ) {
-      ctx.addIssue({ code: "custom", message: `expected ${what} usable in a git branch name, got ${show(v)}` });
-      return z.NEVER;
-    }
-    return s;
-  });
+/** A branch name git accepts (git check-ref-format), or empty. */
+const branchName = z.string().transform((v, ctx) => {
+  const s = v.trim();
+  if (s === "") return "";
+  const why = s.length > 255 ? "it is longer than 255 characters" : refNameProblem(s);
+  if (why) {
+    ctx.addIssue({ code: "custom", message: `expected a branch name git accepts (git check-ref-format): ${why}, got ${show(v)}` });
+    return z.NEVER;
+  }
+  return s;
+});
+
+/** A prefix that makes valid branch names: `<prefix>issue-1-20260101-1200` must pass git's ref rules. */
+const branchPrefix = z.string().transform((v, ctx) => {
+  const s = v.trim();
+  if (s === "") return "";
+  const why = s.length > 100 ? "it is longer than 100 characters" : refNameProblem(`${s}${SAMPLE_BRANCH_SUFFIX}`);
+  if (why) {
+    ctx.addIssue({
+      code: "custom",
+      message: `expected a prefix that gives branch names git accepts (e.g. 'claude/' or 'claude-'): with it, '${s}${SAMPLE_BRANCH_SUFFIX}' is not a valid branch name because ${why}; got ${show(v)}`,
+    });
+    return z.NEVER;
+  }
+  return s;
+});
 
 const positiveInt = z.string().transform((v, ctx) => {
   const s = v.trim();
   if (s === "") return undefined;
-  if (!/^\d+$/.test(s) || Number(s) < 1) {
-    ctx.addIssue({ code: "custom", message: `expected a positive whole number, got ${show(v)}` });
+  if (!/^\d+$/.test(s) || Number(s) < 1 || Number(s) > MAX_TURNS_LIMIT) {
+    ctx.addIssue({ code: "custom", message: `expected a whole number from 1 to ${MAX_TURNS_LIMIT}, got ${show(v)}` });
     return z.NEVER;
   }
   return Number(s);
@@ -105,11 +116,98 @@ const positiveInt = z.string().transform((v, ctx) => {
 const minutes = z.string().transform((v, ctx) => {
   const s = v.trim();
   const n = Number(s);
-  if (s === "" || !/^\d+(\.\d+)?$/.test(s) || !(n > 0)) {
-    ctx.addIssue({ code: "custom", message: `expected a positive number of minutes (e.g. 30 or 0.5), got ${show(v)}` });
+  if (s === "" || !/^\d+(\.\d+)?$/.test(s) || !(n > 0) || n > TIMEOUT_MINUTES_LIMIT) {
+    ctx.addIssue({
+      code: "custom",
+      message: `expected a number of minutes greater than 0 and at most ${TIMEOUT_MINUTES_LIMIT} (e.g. 30 or 0.5), got ${show(v)}`,
+    });
     return z.NEVER;
   }
   return n;
+});
+
+/** One line of text (no line break or control character), at most `max` characters; `required` refuses empty. */
+const oneLine = (what: string, max: number, required = false) =>
+  z.string().transform((v, ctx) => {
+    const s = v.trim();
+    if (s === "" && !required) return "";
+    const why = s === "" ? "it is empty" : hasControl(s) ? "it contains a line break or control character" : s.length > max ? `it is longer than ${max} characters` : undefined;
+    if (why) {
+      ctx.addIssue({ code: "custom", message: `expected ${what}: ${why}, got ${show(v)}` });
+      return z.NEVER;
+    }
+    return s;
+  });
+
+/** A credential: empty, or one word without blanks, line breaks or control characters. Its value is never shown. */
+const secret = (what: string, minLength = 0) =>
+  z.string().transform((v, ctx) => {
+    const s = v.trim();
+    if (s === "") return "";
+    const why = secretProblem(s) ?? (s.length < minLength ? `it is ${s.length} characters long, shorter than ${minLength}` : undefined);
+    if (why) {
+      ctx.addIssue({ code: "custom", message: `expected ${what}: ${why} (value not shown)` });
+      return z.NEVER;
+    }
+    return s;
+  });
+
+const model = z.string().transform((v, ctx) => {
+  const s = v.trim();
+  if (s === "") return "";
+  const why = modelProblem(s);
+  if (why) {
+    ctx.addIssue({ code: "custom", message: `expected a model id such as 'claude-sonnet-4-5' or a Bedrock/Vertex id: ${why}, got ${show(v)}` });
+    return z.NEVER;
+  }
+  return s;
+});
+
+/** One or more model ids, comma-separated (the CLI tries them in order). */
+const models = z.string().transform((v, ctx) => {
+  const s = v.trim();
+  if (s === "") return "";
+  const parts = s.split(",").map((p) => p.trim());
+  const bad = parts.map((p) => [p, p === "" ? "an empty entry" : modelProblem(p)] as const).find(([, why]) => why);
+  if (bad) {
+    ctx.addIssue({ code: "custom", message: `expected model ids separated by commas: ${show(bad[0])}: ${bad[1]}, got ${show(v)}` });
+    return z.NEVER;
+  }
+  return parts.join(",");
+});
+
+const login = (what: string) =>
+  z.string().transform((v, ctx) => {
+    const s = v.trim().replace(/^@/, "");
+    if (s === "") return "";
+    const list = /[\s,;]/.test(s);
+    const why = list ? "it holds more than one name (one login is matched)" : loginProblem(s);
+    if (why) {
+      ctx.addIssue({ code: "custom", message: `expected ${what}: ${why}, got ${show(v)}` });
+      return z.NEVER;
+    }
+    return s;
+  });
+
+const email = z.string().transform((v, ctx) => {
+  const s = v.trim();
+  const why = s === "" ? "it is empty" : hasControl(s) || /\s/.test(s) ? "it contains a blank or line break" : emailProblem(s);
+  if (why) {
+    ctx.addIssue({ code: "custom", message: `expected a git author e-mail address such as 'claude@anthropic.com': ${why}, got ${show(v)}` });
+    return z.NEVER;
+  }
+  return s;
+});
+
+const gitName = z.string().transform((v, ctx) => {
+  const s = v.trim();
+  const why =
+    s === "" ? "it is empty" : hasControl(s) ? "it contains a line break or control character" : /[<>]/.test(s) ? "git refuses '<' and '>' in names" : s.length > 100 ? "it is longer than 100 characters" : undefined;
+  if (why) {
+    ctx.addIssue({ code: "custom", message: `expected a git author name such as 'Claude': ${why}, got ${show(v)}` });
+    return z.NEVER;
+  }
+  return s;
 });
 
 /** `NAME: value` lines (the v0.0.63 claude_env format); blank and `#` lines are skipped. */
@@ -138,9 +236,9 @@ const permissionLines = z.string().transform((v, ctx) => {
   for (const raw of v.split("\n")) {
     const line = raw.trim();
     if (!line) continue;
-    const [name, value] = line.split(":").map((s) => s.trim());
-    if (!name || !value) {
-      ctx.addIssue({ code: "custom", message: `expected 'name: value' lines such as 'actions: read', got ${show(line)}` });
+    const [name, value, ...rest] = line.split(":").map((s) => s.trim());
+    if (!name || !value || rest.length || !/^[a-z][a-z-]*$/.test(name) || !["read", "write", "none"].includes(value)) {
+      ctx.addIssue({ code: "custom", message: `expected 'name: value' lines such as 'actions: read' (value read, write or none), got ${show(line)}` });
       return z.NEVER;
     }
     out[name] = value;
@@ -151,17 +249,25 @@ const permissionLines = z.string().transform((v, ctx) => {
 const publicUrl = z.string().transform((v, ctx) => {
   const s = v.trim().replace(/\/+$/, "");
   if (s === "") return "";
-  let url: URL;
-  try {
-    url = new URL(s);
-  } catch {
-    url = new URL("invalid:");
-  }
-  if (url.protocol !== "https:" && url.protocol !== "http:") {
-    ctx.addIssue({ code: "custom", message: `expected the public http(s) URL of your Gitea, e.g. https://gitea.example.com, got ${show(v)}` });
+  const why = publicUrlProblem(s);
+  if (why) {
+    // The value may hold a password: show it only without user info.
+    const shown = s.replace(/\/\/[^/@]*@/, "//***@");
+    ctx.addIssue({ code: "custom", message: `expected the public http(s) URL of your Gitea, e.g. https://gitea.example.com: ${why}, got ${show(shown)}` });
     return z.NEVER;
   }
   return s;
+});
+
+/** Domain patterns of the v0.0.63 network allow-list (`example.com`, `.example.com`, `*.example.com`). */
+const domainList = z.string().transform((v, ctx) => {
+  const items = splitList(v);
+  const bad = items.filter((d) => !/^(\*\.|\.)?[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*(:\d+)?$/.test(d));
+  if (bad.length) {
+    ctx.addIssue({ code: "custom", message: `expected domain names such as api.example.com or *.example.com, got ${bad.map(show).join(", ")}` });
+    return z.NEVER;
+  }
+  return items;
 });
 
 const hostList = z.string().transform((v, ctx) => {
@@ -179,43 +285,43 @@ const credentials = z.string().transform((v, ctx) => {
   try {
     const parsed = JSON.parse(v) as { claudeAiOauth?: { accessToken?: unknown } };
     const token = parsed?.claudeAiOauth?.accessToken;
-    if (typeof token === "string" && token) return { accessToken: token };
+    if (typeof token === "string" && token && !secretProblem(token)) return { accessToken: token };
   } catch {
     // fall through to the issue below; the value is a secret and is not shown
   }
   ctx.addIssue({
     code: "custom",
-    message: "expected the JSON of ~/.claude/.credentials.json, with claudeAiOauth.accessToken (value not shown)",
+    message: "expected the JSON of ~/.claude/.credentials.json, with claudeAiOauth.accessToken a single word (value not shown)",
   });
   return z.NEVER;
 });
 
 const schema = z.object({
-  trigger_phrase: z.string().transform((v, ctx) => {
-    if (v.trim() === "") {
-      ctx.addIssue({ code: "custom", message: "must not be empty (action.yml's default is '@claude')" });
-      return z.NEVER;
-    }
-    return v.trim();
-  }),
-  assignee_trigger: z.string().transform((v) => v.trim().replace(/^@/, "")),
-  label_trigger: trimmed,
-  base_branch: refPart("a branch", true),
-  branch_prefix: refPart("a branch prefix", true),
+  trigger_phrase: oneLine("a trigger phrase such as '@claude' on one line", 100, true),
+  assignee_trigger: login("one Gitea login (with or without '@') whose assignment starts Claude"),
+  label_trigger: oneLine("one label name", 255),
+  base_branch: branchName,
+  branch_prefix: branchPrefix,
   mode: z.string().transform((v, ctx) => {
     const s = v.trim();
     if (s === "tag" || s === "agent") return s;
     ctx.addIssue({ code: "custom", message: `expected 'tag' or 'agent', got ${show(v)}` });
     return z.NEVER;
   }),
-  allowed_bots: z.string().transform((v) => {
+  allowed_bots: z.string().transform((v, ctx) => {
     const s = v.trim();
     if (s === "*") return "*" as const;
-    return splitList(s).map((b) => b.toLowerCase());
+    const logins = splitList(s);
+    const bad = logins.filter((b) => loginProblem(b.replace(/\[bot\]$/i, "")));
+    if (bad.length) {
+      ctx.addIssue({ code: "custom", message: `expected '*' or Gitea logins separated by commas (e.g. 'renovate-bot,gitea-actions'), got ${bad.map(show).join(", ")}` });
+      return z.NEVER;
+    }
+    return logins.map((b) => b.toLowerCase());
   }),
-  model: trimmed,
-  anthropic_model: trimmed,
-  fallback_model: trimmed,
+  model,
+  anthropic_model: model,
+  fallback_model: models,
   allowed_tools: list,
   disallowed_tools: list,
   custom_instructions: text,
@@ -229,27 +335,27 @@ const schema = z.object({
   settings: trimmed,
   max_turns: positiveInt,
   timeout_minutes: minutes,
-  anthropic_api_key: trimmed,
-  claude_code_oauth_token: trimmed,
+  anthropic_api_key: secret("an Anthropic API key"),
+  claude_code_oauth_token: secret("a Claude Code OAuth token (from 'claude setup-token')"),
   claude_credentials: credentials,
-  gitea_token: trimmed,
-  github_token: trimmed,
+  gitea_token: secret("a Gitea access token"),
+  github_token: secret("a Gitea (or GitHub) access token"),
   use_bedrock: bool,
   use_vertex: bool,
   use_sticky_comment: bool,
   use_commit_signing: bool,
-  claude_git_name: nonEmpty("a git author name such as 'Claude'"),
-  claude_git_email: nonEmpty("a git author email such as 'claude@anthropic.com'"),
-  experimental_allowed_domains: list,
-  path_to_bun_executable: trimmed,
+  claude_git_name: gitName,
+  claude_git_email: email,
+  experimental_allowed_domains: domainList,
+  path_to_bun_executable: oneLine("the path of a bun executable", 4096),
   use_node_cache: bool,
   claude_args: text,
   json_schema: trimmed,
   gitea_server_url: publicUrl,
-  path_to_claude_code_executable: trimmed,
+  path_to_claude_code_executable: oneLine("the path of the claude CLI", 4096),
   show_full_output: bool,
-  progress_secret: text,
-  progress_audience: trimmed,
+  progress_secret: secret(`a shared secret of at least ${PROGRESS_SECRET_MIN_LENGTH} characters (e.g. openssl rand -hex 32)`, PROGRESS_SECRET_MIN_LENGTH),
+  progress_audience: oneLine("an OIDC audience such as https://api.example.com", 512),
   progress_allowed_hosts: hostList,
 });
 
@@ -341,8 +447,9 @@ export function inertInputNotices(inputs: Inputs): string[] {
       "experimental_allowed_domains is not enforced on Gitea runners (it needs a host firewall this action does not manage); restrict egress on the runner instead.",
     );
   }
-  if (inputs.path_to_bun_executable) notes.push("path_to_bun_executable has no effect: this action runs on Node and needs no Bun.");
-  if (inputs.use_node_cache) notes.push("use_node_cache has no effect: this action installs nothing at job time.");
+  if (inputs.use_node_cache) {
+    notes.push("use_node_cache has no effect: the pinned base action would cache npm for your project, which needs a lockfile; this action does not pass it on.");
+  }
   return notes;
 }
 

@@ -271,6 +271,21 @@ export function parseEvent(eventName: string, payload: unknown): EventContext {
   }
 }
 
+/**
+ * Where a dispatch wants its progress, read from a payload without checking
+ * anything else (for reporting a run that cannot start): workflow_dispatch
+ * `inputs`, repository_dispatch `client_payload`. Undefined for other events.
+ */
+export function dispatchTarget(eventName: string, payload: unknown): { progressEndpoint?: string; correlationId?: string } | undefined {
+  if (!isObj(payload)) return undefined;
+  const fields = eventName === "workflow_dispatch" ? payload.inputs : eventName === "repository_dispatch" ? payload.client_payload : undefined;
+  if (!isObj(fields)) return undefined;
+  const text = (k: string) => (typeof fields[k] === "string" ? (fields[k] as string).trim() : "");
+  const progressEndpoint = text("progress_endpoint");
+  const correlationId = text("correlation_id");
+  return { ...(progressEndpoint ? { progressEndpoint } : {}), ...(correlationId ? { correlationId } : {}) };
+}
+
 function dispatchOrAutomation(common: Common, source: DispatchEvent["source"], fields: Json): EventContext {
   const text = (k: string) => (typeof fields[k] === "string" ? (fields[k] as string).trim() : fields[k] === undefined || fields[k] === null ? "" : String(fields[k]));
   const description = text("description");

@@ -6,6 +6,8 @@
 
 /** Marks our tracking comments so sticky reuse and finish can recognise them. */
 export const TRACKING_MARKER = "<!-- claude-code-gitea-action:tracking -->";
+/** Marks a "did not run" answer posted without a tracking comment: the next refusal edits it instead of adding another. */
+export const REFUSAL_MARKER = "<!-- claude-code-gitea-action:refused -->";
 const WORKING_HEADING = "Claude is working…";
 const SEPARATOR = "\n\n---\n\n";
 

@@ -1,10 +1,11 @@
 import { spawn } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { InputError } from "../../../src/inputs";
 import { PINS } from "../../../src/pins";
 import {
+  checkCliVersion,
   compareVersions,
   officialInstaller,
   parseCliVersion,
@@ -18,7 +19,20 @@ import { nodeFs } from "../../../src/claude/fs";
 import type { ProcessRunner, RunResult } from "../../../src/claude/process";
 import { tempDir } from "./fixtures";
 
-const SYSTEM_PATH = "/usr/local/bin:/usr/bin:/bin";
+/**
+ * A PATH with only the programs these tests and the wrapper use (linked from
+ * the system), so a `claude` (or anything else) installed on the machine
+ * never takes part: the tests say which claude they mean.
+ */
+const SYSTEM_PATH = (() => {
+  const dir = join(tempDir(), "system-bin");
+  mkdirSync(dir, { recursive: true });
+  for (const tool of ["sh", "date", "timeout", "cat", "sleep", "printf", "kill", "env", "echo", "tr", "head"]) {
+    const found = ["/usr/bin", "/bin", "/usr/local/bin"].map((d) => join(d, tool)).find((f) => existsSync(f));
+    if (found) symlinkSync(found, join(dir, tool));
+  }
+  return dir;
+})();
 
 /** A fake `claude`: prints a version for --version, otherwise runs `body`. */
 function fakeClaude(dir: string, body: string, version = "2.1.240"): string {
@@ -51,7 +65,7 @@ function runWith(
   });
 }
 
-async function prepared(options: { body?: string; minutes?: number; version?: string; jsonSchema?: boolean; realDir?: string } = {}) {
+async function prepared(options: { body?: string; minutes?: number; version?: string; realDir?: string } = {}) {
   const root = tempDir();
   const real = fakeClaude(options.realDir ? join(root, options.realDir) : join(root, "real"), options.body ?? "exit 0", options.version);
   const markerFile = join(root, "state dir", "timed out.json");
@@ -61,7 +75,6 @@ async function prepared(options: { body?: string; minutes?: number; version?: st
     timeoutMinutes: options.minutes ?? 1,
     dir: join(root, "wrapper"),
     markerFile,
-    jsonSchemaRequested: options.jsonSchema ?? false,
     env: { PATH: SYSTEM_PATH, HOME: join(root, "home") },
   });
   return { root, real, markerFile, ...result };
@@ -97,7 +110,7 @@ describe("finding the real claude", () => {
   it("refuses an input path that is not an executable file", async () => {
     const root = tempDir();
     writeFileSync(join(root, "not-exec"), "x");
-    const attempt = prepareExecutable({ inputPath: join(root, "not-exec"), timeoutMinutes: 1, dir: join(root, "w"), markerFile: join(root, "m"), jsonSchemaRequested: false, env: { PATH: SYSTEM_PATH } });
+    const attempt = prepareExecutable({ inputPath: join(root, "not-exec"), timeoutMinutes: 1, dir: join(root, "w"), markerFile: join(root, "m"), env: { PATH: SYSTEM_PATH } });
     await expect(attempt).rejects.toBeInstanceOf(InputError);
     await expect(attempt).rejects.toThrow(/path_to_claude_code_executable.*is not an executable file/);
   });
@@ -112,7 +125,7 @@ describe("finding the real claude", () => {
     mkdirSync(join(root, "old-wrapper"));
     writeFileSync(join(root, "old-wrapper", "claude"), `#!/bin/sh\n${WRAPPER_MARKER}\nexit 1\n`, { mode: 0o755 });
     fakeClaude(wrapperDir, "exit 0", "9.9.9");
-    const base = { inputPath: "", timeoutMinutes: 1, dir: wrapperDir, markerFile: join(root, "m"), jsonSchemaRequested: false };
+    const base = { inputPath: "", timeoutMinutes: 1, dir: wrapperDir, markerFile: join(root, "m") };
 
     const fromPath = await prepareExecutable({ ...base, env: { PATH: [wrapperDir, join(root, "old-wrapper"), join(root, "bin"), SYSTEM_PATH].join(":"), HOME: home } });
     expect([fromPath.realClaude, fromPath.version]).toEqual([onPath, "2.1.100"]);
@@ -127,29 +140,36 @@ describe("finding the real claude", () => {
     const installed = fakeClaude(join(root, "installed"), "exit 0", PINS.cliVersion);
     const asked: string[] = [];
     const installer: Installer = { install: async (v) => (asked.push(v), installed) };
-    const p = await prepareExecutable({ inputPath: "", timeoutMinutes: 1, dir: join(root, "w"), markerFile: join(root, "m"), jsonSchemaRequested: true, env: { PATH: SYSTEM_PATH, HOME: join(root, "home") }, installer });
+    const p = await prepareExecutable({ inputPath: "", timeoutMinutes: 1, dir: join(root, "w"), markerFile: join(root, "m"), env: { PATH: SYSTEM_PATH, HOME: join(root, "home") }, installer });
     expect(asked).toEqual([PINS.cliVersion]);
     expect(p.realClaude).toBe(installed);
 
     const failing: Installer = { install: async () => Promise.reject(new Error("no network")) };
     await expect(
-      prepareExecutable({ inputPath: "", timeoutMinutes: 1, dir: join(root, "w2"), markerFile: join(root, "m"), jsonSchemaRequested: false, env: { PATH: SYSTEM_PATH, HOME: join(root, "home") }, installer: failing }),
+      prepareExecutable({ inputPath: "", timeoutMinutes: 1, dir: join(root, "w2"), markerFile: join(root, "m"), env: { PATH: SYSTEM_PATH, HOME: join(root, "home") }, installer: failing }),
     ).rejects.toThrow(new RegExp(`installing ${PINS.cliVersion.replace(/\./g, "\\.")} failed: no network.*PINS.md`));
   });
 });
 
-describe("the --json-schema preflight", () => {
+describe("the CLI version preflight", () => {
   it("fails before any model call when the CLI is older than the minimum, naming both versions and PINS.md", async () => {
-    const attempt = prepared({ version: "2.0.44", jsonSchema: true });
-    await expect(attempt).rejects.toBeInstanceOf(InputError);
-    await expect(attempt).rejects.toThrow(
-      new RegExp(`needs Claude Code ${PINS.jsonSchemaMinCliVersion.replace(/\./g, "\\.")} or newer, but .* is 2\\.0\\.44; install ${PINS.cliVersion.replace(/\./g, "\\.")} \\(see PINS.md\\)`),
-    );
+    for (const version of ["1.0.117", "2.0.44"]) {
+      const attempt = prepared({ version });
+      await expect(attempt).rejects.toBeInstanceOf(InputError);
+      await expect(attempt).rejects.toThrow(
+        new RegExp(`Claude Code ${version.replace(/\./g, "\\.")} at .* is older than ${PINS.minCliVersion.replace(/\./g, "\\.")}, the oldest version this release runs with \\(PINS.md`),
+      );
+    }
   });
 
-  it("accepts an old CLI when no schema is requested, and the minimum itself", async () => {
-    expect((await prepared({ version: "2.0.10" })).version).toBe("2.0.10");
-    expect((await prepared({ version: PINS.jsonSchemaMinCliVersion, jsonSchema: true })).version).toBe(PINS.jsonSchemaMinCliVersion);
+  it("accepts the minimum itself and anything newer", async () => {
+    expect((await prepared({ version: PINS.minCliVersion })).version).toBe(PINS.minCliVersion);
+    expect((await prepared({ version: PINS.cliVersion })).version).toBe(PINS.cliVersion);
+    expect(() => checkCliVersion("10.0.0", "/x/claude", "PATH")).not.toThrow();
+  });
+
+  it("says where the too-old CLI came from", () => {
+    expect(() => checkCliVersion("1.0.117", "/usr/local/bin/claude", "PATH")).toThrow(/Claude Code 1\.0\.117 at \/usr\/local\/bin\/claude \(from PATH\)/);
   });
 
   it("refuses a program that does not answer --version like claude", async () => {
@@ -157,7 +177,7 @@ describe("the --json-schema preflight", () => {
     const path = join(root, "claude");
     writeFileSync(path, "#!/bin/sh\necho hello\n", { mode: 0o755 });
     await expect(
-      prepareExecutable({ inputPath: path, timeoutMinutes: 1, dir: join(root, "w"), markerFile: join(root, "m"), jsonSchemaRequested: false, env: { PATH: SYSTEM_PATH } }),
+      prepareExecutable({ inputPath: path, timeoutMinutes: 1, dir: join(root, "w"), markerFile: join(root, "m"), env: { PATH: SYSTEM_PATH } }),
     ).rejects.toThrow(/--version' printed "hello"; expected the claude CLI/);
   });
 });
@@ -209,14 +229,14 @@ describe("the timeout wrapper", () => {
     const real = fakeClaude(join(root, "real"), "exit 0");
     const markerFile = join(root, "marker.json");
     writeFileSync(markerFile, '{"minutes":1,"exitStatus":124}');
-    await prepareExecutable({ inputPath: real, timeoutMinutes: 1, dir: join(root, "w"), markerFile, jsonSchemaRequested: false, env: { PATH: SYSTEM_PATH } });
+    await prepareExecutable({ inputPath: real, timeoutMinutes: 1, dir: join(root, "w"), markerFile, env: { PATH: SYSTEM_PATH } });
     expect(existsSync(markerFile)).toBe(false);
   });
 
   it("without a timeout program: runs the CLI directly, with a notice", async () => {
     const root = tempDir();
     const real = fakeClaude(join(root, "real"), "echo ran; exit 5");
-    const p = await prepareExecutable({ inputPath: real, timeoutMinutes: 1, dir: join(root, "w"), markerFile: join(root, "m"), jsonSchemaRequested: false, env: { PATH: join(root, "real") } });
+    const p = await prepareExecutable({ inputPath: real, timeoutMinutes: 1, dir: join(root, "w"), markerFile: join(root, "m"), env: { PATH: join(root, "real") } });
     expect(p.notices).toContain("No 'timeout' program on PATH (coreutils): timeout_minutes (1) cannot be enforced on this runner.");
     const r = await runWith(p.executable, []);
     expect([r.code, r.stdout]).toEqual([5, "ran\n"]);
