@@ -278,6 +278,35 @@ async function main() {
     else versions.push(args[i]!);
   }
   await mkdir(dir, { recursive: true });
+  const bisect = args.indexOf("--bisect");
+  if (bisect !== -1) {
+    // --bisect FEATURE FROM TO: the first version in [FROM, TO] (npm order) where FEATURE works, assuming it stays.
+    const [feature, from, to] = args.slice(bisect + 1, bisect + 4) as [string, string, string];
+    const cmp = (a: string, b: string) => {
+      const pa = a.split(".").map(Number);
+      const pb = b.split(".").map(Number);
+      for (let i = 0; i < 3; i++) if (pa[i] !== pb[i]) return (pa[i] ?? 0) - (pb[i] ?? 0);
+      return 0;
+    };
+    const all = (JSON.parse(execFileSync("npm", ["view", "@anthropic-ai/claude-code", "versions", "--json"], { encoding: "utf8" })) as string[])
+      .filter((v) => /^\d+\.\d+\.\d+$/.test(v) && cmp(v, from) >= 0 && cmp(v, to) <= 0)
+      .sort(cmp);
+    const works = async (v: string) => {
+      const r = (await probeCli(install(dir, v), [feature]))[feature]!;
+      console.log(`${feature} ${v}: ${r.ok ? "yes" : "no"} (${r.note.replace(/\s+/g, " ").slice(0, 120)})`);
+      return r.ok;
+    };
+    let lo = 0;
+    let hi = all.length - 1;
+    if (!(await works(all[hi]!))) return console.log(`${feature}: not in ${to}`);
+    while (lo < hi) {
+      const mid = Math.floor((lo + hi) / 2);
+      if (await works(all[mid]!)) hi = mid;
+      else lo = mid + 1;
+    }
+    console.log(`${feature}: first in ${all[lo]}`);
+    return;
+  }
   const names = Object.keys(PROBES).filter((n) => !only || only.includes(n));
   console.log(`| CLI | ${names.join(" | ")} |`);
   console.log(`| --- | ${names.map(() => "---").join(" | ")} |`);
