@@ -19,7 +19,7 @@
  */
 import { execFileSync, spawn } from "node:child_process";
 import { existsSync, realpathSync } from "node:fs";
-import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import http from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -228,11 +228,12 @@ const PROBES: Record<string, Probe> = {
   },
   async "env-scrub"({ cli, model, root }) {
     const b = await box(root, "env-scrub");
-    model.script([{ reply: [toolUse("Bash", { command: "printenv ANTHROPIC_API_KEY", description: "probe" })] }, { reply: [text("ok")] }]);
-    await runCli(cli, { cwd: b.cwd, env: env(model.url, b.home, { CLAUDE_CODE_SUBPROCESS_ENV_SCRUB: "1" }), args: ["--allowedTools", "Bash(printenv:*)"] });
+    // A plain variable beside the key: it must come through, or the probe proves nothing.
+    model.script([{ reply: [toolUse("Bash", { command: "printenv CCGA_PLAIN ANTHROPIC_API_KEY", description: "probe" })] }, { reply: [text("ok")] }]);
+    await runCli(cli, { cwd: b.cwd, env: env(model.url, b.home, { CLAUDE_CODE_SUBPROCESS_ENV_SCRUB: "1", CCGA_PLAIN: "plain-visible" }), args: ["--allowedTools", "Bash(printenv:*)"] });
     const out = lastResultsText(model);
-    const ran = model.mainRequests.length >= 2;
-    return { ok: ran && !out.includes(KEY), note: ran ? (out.includes(KEY) ? "key visible" : "key scrubbed") : "Bash did not run" };
+    const ran = out.includes("plain-visible");
+    return { ok: ran && !out.includes(KEY), note: ran ? (out.includes(KEY) ? "key visible" : "key scrubbed") : `Bash did not run: ${out.slice(0, 60)}` };
   },
 };
 
@@ -319,4 +320,3 @@ async function main() {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await main();
-void readFile;

@@ -1,4 +1,6 @@
 import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { PINS } from "../../../src/pins";
 import { ROOT, actionYml, pinsTable, readRoot } from "../../support/repo";
@@ -24,6 +26,14 @@ describe("PINS.md", () => {
     expect(pins["Minimum Claude Code CLI"]).toBe(PINS.minCliVersion);
     expect(pins["Bun for the base action"]).toBe(PINS.baseActionBunVersion);
     expect(readRoot("action.yml")).toContain(`# ${pins["Base action date"]}`);
+  });
+
+  it("records what the pinned base action installs: its Bun and its Agent SDK (from its own action.yml and bun.lock)", () => {
+    const vendored = join(ROOT, "..", "shared", "vendor", `claude-code-base-action-${PINS.baseActionSha.slice(0, 7)}`);
+    const baseAction = readFileSync(join(vendored, "action.yml"), "utf8");
+    expect(baseAction).toMatch(new RegExp(`bun-version: ${PINS.baseActionBunVersion.replace(/\./g, "\\.")}\\n`));
+    expect(baseAction).toMatch(/node-version: \$\{\{ env\.NODE_VERSION \|\| '18\.x' \}\}/);
+    expect(readFileSync(join(vendored, "bun.lock"), "utf8")).toContain(`"@anthropic-ai/claude-agent-sdk@${pins["Agent SDK of the base action"]}"`);
   });
 
   it("is the CLI version the tests run", () => {
