@@ -48,8 +48,9 @@ export const REFINEMENTS: Record<string, Json> = {
 };
 
 /**
- * Keys the CLI refuses outside managed (policy) settings: a user settings
- * file or --settings with them is dropped whole, whatever their value.
+ * Keys honored only in managed (policy) settings: in a user settings file or
+ * --settings the CLI skips them ("only honored from managed settings and was
+ * ignored here"; the SDK's engine drops the whole file), whatever their value.
  */
 export const MANAGED_ONLY = ["deniedModels", "attributionProjectPolicy", "managedMcpServers"] as const;
 
