@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { closeSync, openSync, readFileSync, readSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { PINS } from "../../../src/pins";
@@ -34,6 +34,19 @@ describe("PINS.md", () => {
     expect(baseAction).toMatch(new RegExp(`bun-version: ${PINS.baseActionBunVersion.replace(/\./g, "\\.")}\\n`));
     expect(baseAction).toMatch(/node-version: \$\{\{ env\.NODE_VERSION \|\| '18\.x' \}\}/);
     expect(readFileSync(join(vendored, "bun.lock"), "utf8")).toContain(`"@anthropic-ai/claude-agent-sdk@${pins["Agent SDK of the base action"]}"`);
+  });
+
+  it("package.json's engines is what the pinned CLI package declares, and the CLI the tests run is its native executable", () => {
+    const pkg = JSON.parse(readRoot("package.json")) as { engines: { node: string } };
+    const cli = JSON.parse(readFileSync(join(ROOT, "node_modules", "@anthropic-ai", "claude-code", "package.json"), "utf8")) as { engines: { node: string }; version: string };
+    expect(cli.version).toBe(PINS.cliVersion);
+    expect(pkg.engines.node).toBe(cli.engines.node);
+    // The install script copied the platform binary over its placeholder: an ELF executable, not a script.
+    const fd = openSync(join(ROOT, "node_modules", "@anthropic-ai", "claude-code", "bin", "claude.exe"), "r");
+    const head = Buffer.alloc(4);
+    readSync(fd, head, 0, 4, 0);
+    closeSync(fd);
+    expect(head.toString("latin1")).toBe("\x7fELF");
   });
 
   it("is the CLI version the tests run", () => {
