@@ -153,6 +153,21 @@ describe("through the real action", () => {
     expect(leaks(`${result.log}\n${result.summary}`)).toEqual([]);
   });
 
+  it("a runner image with the v0.0.63-era CLI 1.0.117: prepare fails naming it and the minimum, no comment, no model call", async () => {
+    const old = path.join(world.dir, "old-cli", "claude");
+    await mkdir(path.dirname(old), { recursive: true });
+    await writeFile(old, '#!/bin/sh\nif [ "$1" = "--version" ]; then echo "1.0.117 (Claude Code)"; exit 0; fi\necho "error: unknown option \'--setting-sources=user,project,local\'" >&2; exit 1\n', { mode: 0o755 });
+    const commentsBefore = world.gitea.listComments(REPO, index).length;
+    const requestsBefore = world.model.requests.length;
+    const result = await world.runAction({ eventName: "issue_comment", event: issueEvent, with: { path_to_claude_code_executable: old } });
+    expect(result.success).toBe(false);
+    expect(step(result, "run")?.outcome).toBe("skipped");
+    expect(result.outputs.conclusion).toBe("failure");
+    expect(result.annotations.some((a) => a.level === "error" && /Claude Code 1\.0\.117 at .* is older than 2\.0\.45/.test(a.message))).toBe(true);
+    expect(world.model.requests.length).toBe(requestsBefore);
+    expect(world.gitea.listComments(REPO, index)).toHaveLength(commentsBefore);
+  });
+
   it("a comment that does not mention Claude: conclusion 'skipped', the step succeeds", async () => {
     const quiet = await issueCommentPayload(world.gitea, REPO, index, world.gitea.addComment(REPO, index, { user: USERS.alice, body: "no mention here" }).id);
     const result = await world.runAction({ eventName: "issue_comment", event: quiet });
