@@ -1,9 +1,10 @@
 /**
  * The prepare step, as a list of phases (each in src/app/prepare/):
  *
- *   1. event      the payload, parsed into a typed context
+ *   1. event      the payload, parsed into a typed context; every input checked
+ *                 (claude_args, settings, schemas, files), triggered or not
  *   2. trigger    does this event ask for Claude?
- *   3. plan       every input checked, before anything is posted
+ *   3. endpoint   a dispatch's progress_endpoint, before anything is posted
  *   4. gather     round 1 of Gitea requests, in parallel, and the CLI preflight
  *   5. permission may the sender drive the token? (fail closed)
  *   6. state      side effects begin: the state file lets finish close what follows
@@ -106,6 +107,11 @@ async function phases(run: PrepareContext): Promise<number> {
   // 1. The event.
   const ctx = await readEvent(run);
 
+  // Every input that needs no request is checked on every run, triggered or not: a broken
+  // configuration fails at once instead of when someone finally mentions Claude.
+  const plan = await planClaude(inputs, { workspace: runner.workspace, tempDir: runner.runnerTemp, toolRule: checkToolRule });
+  for (const warning of plan.warnings) io.warning(warning);
+
   // 2. The trigger.
   const trigger = checkTrigger(ctx, inputs);
   if (!trigger.triggered) {
@@ -116,9 +122,7 @@ async function phases(run: PrepareContext): Promise<number> {
   io.info(`Triggered: ${trigger.reason}.`);
   const mode: RunMode = ctx.kind === "dispatch" ? "dispatch" : ctx.kind === "entity" && inputs.mode === "tag" ? "tag" : "agent";
 
-  // 3. Every input is checked before anything is posted.
-  const plan = await planClaude(inputs, { workspace: runner.workspace, tempDir: runner.runnerTemp, toolRule: checkToolRule });
-  for (const warning of plan.warnings) io.warning(warning);
+  // 3. The dispatch's endpoint (the inputs were checked above), before anything is posted.
   const progressEndpoint = ctx.kind === "dispatch" && ctx.progressEndpoint ? checkEndpoint(inputs, ctx.progressEndpoint) : undefined;
 
   const client = new GiteaClient({
