@@ -60,5 +60,6 @@ export const INPUT_RULES: Record<InputName, string> = {
   show_full_output: BOOL,
   progress_secret: `Empty, or at least ${PROGRESS_SECRET_MIN_LENGTH} characters with no blank, line break or control character (e.g. \`openssl rand -hex 32\`). Never shown.`,
   progress_audience: "Empty, or one line of at most 512 characters.",
+  subprocess_sandbox: "`auto`, `true` or `false` (any case).",
   progress_allowed_hosts: `Host names (\`api.example.com\`, \`*.example.com\`, optional \`:port\`). ${LIST}`,
 };

@@ -118,6 +118,12 @@ const schema = z.object({
   progress_secret: secret(`a shared secret of at least ${PROGRESS_SECRET_MIN_LENGTH} characters (e.g. openssl rand -hex 32)`, PROGRESS_SECRET_MIN_LENGTH),
   progress_audience: oneLine("an OIDC audience such as https://api.example.com", 512),
   progress_allowed_hosts: hostList,
+  subprocess_sandbox: z.string().transform((v, ctx) => {
+    const s = v.trim().toLowerCase();
+    if (s === "auto" || s === "true" || s === "false") return s;
+    ctx.addIssue({ code: "custom", message: `expected 'auto', 'true' or 'false', got ${show(v)}` });
+    return z.NEVER;
+  }),
 });
 
 export type Inputs = z.output<typeof schema>;

@@ -34,8 +34,12 @@ export type RunState = {
     /** Push target when the branch is a fork PR's head we cannot push to. */
     pushable: boolean;
   };
-  /** git config key prepare set for push authentication; finish removes it. */
-  gitAuthKey?: string;
+  /** Where prepare saved the credentials it took out of `.git/config`; finish puts them back. */
+  gitCredentialsFile?: string;
+  /** Pull-request runs: the CLI's config files restored from the base branch; finish puts the PR's back. */
+  prConfig?: { protectedPaths: string[]; tracked: string[]; baseOnly: string[] };
+  /** The broker prepare started (src/boundary/broker.ts); finish stops it. */
+  broker?: { pid: number };
   jsonSchema: boolean;
   timeout: { minutes: number; markerFile: string };
   progress?: {

@@ -10,7 +10,8 @@
  *   6. state      side effects begin: the state file lets finish close what follows
  *   7. start      round 2: tracking comment, working branch, first progress update
  *   8. prompt     the prompt file
- *   9. files      MCP config, tool lists, settings, claude_args
+ *   9. boundary   the broker (holds the tokens), the checked git, the CLI launcher, permission
+ *                 rules (src/boundary); then MCP config, tool lists, settings, claude_args
  *  10. outputs    what the run step and finish read
  *
  * Gitea round trips before the run step: (1) version, pull request, every
@@ -20,9 +21,7 @@
  */
 import { planClaude } from "../claude/plan";
 import { snapshotHomeSettings } from "../claude/home-settings";
-import { OIDC_WITHHELD_REASON } from "../dispatch/config";
-import { EndpointError, validateProgressEndpoint } from "../dispatch/endpoint";
-import { oidcAvailable } from "../dispatch/oidc";
+import { EndpointError, checkProgressEndpoint } from "../dispatch/endpoint";
 import { startUpdate } from "../dispatch/messages";
 import { GiteaClient } from "../gitea/client";
 import type { EntityData } from "../gitea/data";
@@ -36,6 +35,7 @@ import type { RunMode } from "../state";
 import { PREPARE_OUTPUTS } from "../steps";
 import { describeError } from "./errors";
 import { settle, unwrap } from "./settle";
+import { setUpBoundary } from "./prepare/boundary";
 import { writeFiles } from "./prepare/claude-files";
 import { reportEarlyFailure } from "./prepare/early-failure";
 import { PrepareContext, type PrepareDeps } from "./prepare/context";
@@ -47,6 +47,7 @@ import { sendProgress } from "./prepare/progress";
 import { writePrompt } from "./prepare/prompt";
 import { initialState } from "./prepare/state";
 import { trackingComment } from "./prepare/tracking";
+import { checkTriggerHistory } from "./prepare/trigger-history";
 
 export { PROGRESS_MCP_SERVER, PROGRESS_TOOL } from "./prepare/prompt";
 export type { PrepareDeps } from "./prepare/context";
@@ -123,7 +124,7 @@ async function phases(run: PrepareContext): Promise<number> {
   const mode: RunMode = ctx.kind === "dispatch" ? "dispatch" : ctx.kind === "entity" && inputs.mode === "tag" ? "tag" : "agent";
 
   // 3. The dispatch's endpoint (the inputs were checked above), before anything is posted.
-  const progressEndpoint = ctx.kind === "dispatch" && ctx.progressEndpoint ? checkEndpoint(inputs, ctx.progressEndpoint) : undefined;
+  const progressEndpoint = ctx.kind === "dispatch" && ctx.progressEndpoint ? await checkEndpoint(inputs, ctx.progressEndpoint) : undefined;
 
   const client = new GiteaClient({
     apiUrl: runner.apiUrl,
@@ -154,6 +155,17 @@ async function phases(run: PrepareContext): Promise<number> {
       ]);
     }
   }
+
+  // Label and assignee triggers the payload cannot date: at most one run per application.
+  if (trigger.history && ctx.kind === "entity") {
+    const verdict = await checkTriggerHistory(client, ctx.entity.number, trigger.history);
+    if (!verdict.fresh) {
+      io.info(`Nothing to do: ${verdict.reason}.`);
+      io.setOutput(PREPARE_OUTPUTS.conclusion, "skipped");
+      return 0;
+    }
+    io.info(`Trigger: ${verdict.reason}.`);
+  }
   const executable = unwrap(await gathered.executable);
   const bun = unwrap(await gathered.bun);
 
@@ -179,9 +191,8 @@ async function phases(run: PrepareContext): Promise<number> {
   // state before a failure of the others is thrown, so finish can bring it to a final state.
   const entity = ctx.kind === "entity" ? ctx : undefined;
   const commentP = settle(entity ? trackingComment(run, client, entity.entity.number, runUrl, gathered.sticky) : Promise.resolve(undefined));
-  const branchP = settle((gathered.pull ? gathered.pull.then(unwrap) : Promise.resolve(undefined)).then((pull) => prepareBranch(run, ctx, mode, pull)));
+  const branchP = settle(prepareBranch(run, ctx, mode, gathered.pull ? gathered.pull.then(unwrap) : Promise.resolve(undefined)));
   const progressP = settle(ctx.kind === "dispatch" && state.progress ? sendProgress(run, startUpdate({ description: ctx.description })) : Promise.resolve());
-  if (state.progress && oidcAvailable(run.deps.env) && !inputs.progress_secret) io.notice(`Progress: ${OIDC_WITHHELD_REASON}.`);
   const [commentR, branchR, progressR] = await Promise.all([commentP, branchP, progressP]);
   const comment = commentR.ok ? commentR.value : undefined;
   if (comment) {
@@ -195,7 +206,7 @@ async function phases(run: PrepareContext): Promise<number> {
   unwrap(progressR);
   if (branch) {
     state.branch = branch.work;
-    if (branch.authKey) state.gitAuthKey = branch.authKey;
+    if (branch.restored?.protectedPaths.length) state.prConfig = branch.restored;
     io.setOutput(PREPARE_OUTPUTS.branchName, branch.work.name);
     io.info(`Working branch: ${branch.work.name} (${branch.work.isNew ? `new, from ${branch.work.base}` : "pull request head"}).`);
   }
@@ -205,8 +216,19 @@ async function phases(run: PrepareContext): Promise<number> {
   const data: EntityData | undefined = gathered.data ? unwrap(await gathered.data) : undefined;
   const prompt = await writePrompt(run, { ctx, mode, data, commentId: comment?.id, branch: branch?.work, publicUrl: base.base, runUrl });
 
-  // 9. MCP config, tools, settings and claude_args.
-  const files = await writeFiles(run, plan, ctx, state, comment?.id, branch?.work, base.base);
+  // 9. The trust boundary (broker, checked git, launcher, permission rules), then the MCP config,
+  // tool lists, settings and claude_args.
+  const boundary = await setUpBoundary(run, {
+    ctx,
+    state,
+    executable,
+    branch: branch?.work,
+    commentId: comment?.id,
+    publicUrl: base.base,
+    protectedPaths: branch?.restored?.protectedPaths ?? [],
+    readDirs: [],
+  });
+  const files = await writeFiles(run, plan, ctx, state, branch?.work, boundary);
   for (const note of files.notices) io.notice(note);
   if (runner.home) state.homeSettings = await snapshotHomeSettings(runner.home, run.workDir);
 
@@ -214,7 +236,7 @@ async function phases(run: PrepareContext): Promise<number> {
   io.setOutput(PREPARE_OUTPUTS.promptFile, prompt.file);
   io.setOutput(PREPARE_OUTPUTS.claudeArgs, files.claudeArgs);
   io.setOutput(PREPARE_OUTPUTS.settingsFile, files.settingsFile);
-  io.setOutput(PREPARE_OUTPUTS.claudeExecutable, executable.executable);
+  io.setOutput(PREPARE_OUTPUTS.claudeExecutable, boundary.claudeExecutable);
   io.setOutput(PREPARE_OUTPUTS.bunExecutable, bun.path ?? "");
   io.setOutput(PREPARE_OUTPUTS.model, files.model);
   io.setOutput(PREPARE_OUTPUTS.containsTrigger, "true");
@@ -223,9 +245,9 @@ async function phases(run: PrepareContext): Promise<number> {
   return 0;
 }
 
-function checkEndpoint(inputs: Inputs, endpoint: string): string {
+async function checkEndpoint(inputs: Inputs, endpoint: string): Promise<string> {
   try {
-    return validateProgressEndpoint(endpoint, inputs.progress_allowed_hosts).url;
+    return (await checkProgressEndpoint(endpoint, inputs.progress_allowed_hosts)).url;
   } catch (error) {
     if (error instanceof EndpointError) throw new InputError([{ input: error.input, message: error.message }]);
     throw error;

@@ -17,6 +17,7 @@ import {
 } from "./http";
 import { ROUTES, type RouteName } from "./routes";
 import type {
+  GiteaTimelineEvent,
   CollaboratorPermission,
   GiteaAttachment,
   GiteaBranch,
@@ -223,6 +224,10 @@ export class GiteaClient {
   }
   async issue(index: number): Promise<GiteaIssue> {
     return (await this.call<GiteaIssue>("issue", { index })).data;
+  }
+  /** The issue's history (label and assignee changes among them), every page. */
+  async issueTimeline(index: number): Promise<GiteaTimelineEvent[]> {
+    return this.all<GiteaTimelineEvent>("issueTimeline", { index });
   }
   /** Issue comments are not paginated on Gitea 1.22: one call returns them all. */
   async issueComments(index: number, before?: string): Promise<GiteaComment[]> {

@@ -48,6 +48,8 @@ export type Entity = {
   labels: string[];
   assignees: string[];
   htmlUrl: string;
+  /** A pull request's head commit as the event saw it (pull_request* payloads carry it; comments do not). */
+  headSha?: string;
 };
 
 /** Where the request for Claude came from, with its text. */
@@ -70,6 +72,18 @@ type Common = {
    * the payload says nothing about the sender.
    */
   senderPermissions?: GiteaPermissions;
+  /**
+   * What an `edited` event changed (the text before), and on Gitea 1.25 which
+   * labels a `label_updated` added; undefined when the payload does not say.
+   */
+  changes?: EventChanges;
+};
+
+export type EventChanges = {
+  titleFrom?: string;
+  bodyFrom?: string;
+  /** Gitea ≥ 1.25 on label_updated: names of the labels just added (a replace reports the whole new set). */
+  addedLabels?: string[];
 };
 
 export type EntityEvent = Common & {
@@ -159,6 +173,7 @@ class Reader {
       labels: this.names(o.labels, "name"),
       assignees,
       htmlUrl: this.optStr(o.html_url),
+      ...(isPR && isObj(o.head) && typeof o.head.sha === "string" && /^[0-9a-f]{40,64}$/i.test(o.head.sha) ? { headSha: o.head.sha } : {}),
     };
   }
 }
@@ -187,11 +202,13 @@ export function parseEvent(eventName: string, payload: unknown): EventContext {
     );
   }
   const p = r.obj(payload, "(payload)");
+  const changes = readChanges(p.changes);
   const common = {
     eventName,
     action: r.optStr(p.action),
     repository: r.repository(p.repository),
     sender: r.person(p.sender, "sender"),
+    ...(changes ? { changes } : {}),
   };
 
   switch (eventName) {
@@ -284,6 +301,18 @@ export function dispatchTarget(eventName: string, payload: unknown): { progressE
   const progressEndpoint = text("progress_endpoint");
   const correlationId = text("correlation_id");
   return { ...(progressEndpoint ? { progressEndpoint } : {}), ...(correlationId ? { correlationId } : {}) };
+}
+
+function readChanges(v: unknown): EventChanges | undefined {
+  if (!isObj(v)) return undefined;
+  const from = (x: unknown) => (isObj(x) && typeof x.from === "string" ? x.from : undefined);
+  const titleFrom = from(v.title);
+  const bodyFrom = from(v.body);
+  const added = Array.isArray(v.added_labels)
+    ? v.added_labels.flatMap((l) => (isObj(l) && typeof l.name === "string" ? [l.name] : typeof l === "string" ? [l] : []))
+    : undefined;
+  if (titleFrom === undefined && bodyFrom === undefined && added === undefined) return undefined;
+  return { ...(titleFrom !== undefined ? { titleFrom } : {}), ...(bodyFrom !== undefined ? { bodyFrom } : {}), ...(added ? { addedLabels: added } : {}) };
 }
 
 function dispatchOrAutomation(common: Common, source: DispatchEvent["source"], fields: Json): EventContext {

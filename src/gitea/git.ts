@@ -1,8 +1,8 @@
 /**
- * git in the workspace, always as argv arrays spawned asynchronously. Push
- * authentication is an http.extraheader in the repository's local config (as
- * actions/checkout does), so the token never appears in a URL, an argument or
- * a log; finish restores what was there before.
+ * git in the workspace, always as argv arrays spawned asynchronously: the
+ * working branch (checkout, new branches), and settling it after the run.
+ * Authentication is the caller's: a Git whose environment carries the token
+ * (src/boundary/push.ts authEnv), never the repository's config.
  */
 import { spawn } from "node:child_process";
 
@@ -69,55 +69,10 @@ export class Git {
   }
 }
 
-/** `http.<scheme>://<host>/.extraheader` for the remote's server. */
-export function authConfigKey(remoteUrl: string): string {
-  const url = new URL(remoteUrl);
-  return `http.${url.protocol}//${url.host}/.extraheader`;
-}
-
-export function authHeaderValue(token: string): string {
-  return `AUTHORIZATION: basic ${Buffer.from(`x-access-token:${token}`).toString("base64")}`;
-}
-
-/**
- * Where the header that was there before (actions/checkout's, with the job
- * token) waits while ours is in place: in the same local config, so no copy
- * of it is written anywhere else.
- */
-export const SAVED_HEADER_KEY = "claude-code-gitea.saved-extraheader";
-
-/** The config key prepare set; finish passes it back to restoreGitAuth. */
-export type GitAuth = { key: string };
-
-/** Sets identity and push auth; returns what finish needs to undo the auth. */
-export async function configureGit(
-  git: Git,
-  options: { name: string; email: string; token: string },
-): Promise<GitAuth | undefined> {
+/** Sets the identity Claude's commits carry. (Credentials never go into the repository's config: see src/boundary/push.ts.) */
+export async function configureGit(git: Git, options: { name: string; email: string }): Promise<void> {
   await git.run(["config", "--local", "user.name", options.name]);
   await git.run(["config", "--local", "user.email", options.email]);
-  const remote = (await git.tryRun(["remote", "get-url", "origin"])).stdout.trim();
-  if (!/^https?:\/\//.test(remote) || !options.token) return undefined;
-  const key = authConfigKey(remote);
-  const existing = await git.tryRun(["config", "--local", "--get-all", key]);
-  const alreadySaved = (await git.tryRun(["config", "--local", "--get-all", SAVED_HEADER_KEY])).code === 0;
-  if (existing.code === 0 && !alreadySaved) {
-    for (const value of existing.stdout.split("\n").filter(Boolean)) {
-      await git.run(["config", "--local", "--add", SAVED_HEADER_KEY, value]);
-    }
-  }
-  await git.tryRun(["config", "--local", "--unset-all", key]);
-  await git.run(["config", "--local", key, authHeaderValue(options.token)]);
-  return { key };
-}
-
-/** Removes our header and puts back the one that was there before, if any. */
-export async function restoreGitAuth(git: Git, auth: GitAuth): Promise<void> {
-  await git.tryRun(["config", "--local", "--unset-all", auth.key]);
-  const saved = await git.tryRun(["config", "--local", "--get-all", SAVED_HEADER_KEY]);
-  if (saved.code !== 0) return;
-  for (const value of saved.stdout.split("\n").filter(Boolean)) await git.run(["config", "--local", "--add", auth.key, value]);
-  await git.tryRun(["config", "--local", "--unset-all", SAVED_HEADER_KEY]);
 }
 
 const pad = (n: number) => String(n).padStart(2, "0");
@@ -140,10 +95,14 @@ export type WorkBranch = {
   pushable: boolean;
 };
 
-/** Checks out an open same-repository PR's head branch (pushes go back to it). */
-export async function checkoutPullBranch(git: Git, headRef: string, baseRef: string): Promise<WorkBranch> {
-  await git.run(["fetch", "--no-tags", "origin", `+refs/heads/${headRef}:refs/remotes/origin/${headRef}`]);
-  await git.run(["checkout", "-B", headRef, `refs/remotes/origin/${headRef}`]);
+/**
+ * Checks out an open same-repository PR's head branch (pushes go back to it),
+ * at `sha` when given: the commit the trigger saw, not whatever the branch
+ * points to by now.
+ */
+export async function checkoutPullBranch(git: Git, headRef: string, baseRef: string, sha?: string, remote = "origin", alsoFetch: string[] = []): Promise<WorkBranch> {
+  await git.run(["fetch", "--no-tags", remote, `+refs/heads/${headRef}:refs/remotes/origin/${headRef}`, ...alsoFetch]);
+  await git.run(["checkout", "-B", headRef, sha ? await commitAt(git, sha, headRef) : `refs/remotes/origin/${headRef}`]);
   await git.tryRun(["branch", `--set-upstream-to=origin/${headRef}`, headRef]);
   const startSha = await git.run(["rev-parse", "HEAD"]);
   return { name: headRef, base: baseRef, startSha, isNew: false, pushable: true };
@@ -154,13 +113,29 @@ export async function checkoutPullBranch(git: Git, headRef: string, baseRef: str
  * as refs/pull/7/head for a fork's PR). Nothing is pushed: Claude's first push
  * creates it, and finish deletes it if it ends up with no commits.
  */
-export async function createWorkBranch(git: Git, name: string, from: { ref: string; base: string }): Promise<WorkBranch> {
+export async function createWorkBranch(
+  git: Git,
+  name: string,
+  from: { ref: string; base: string; sha?: string },
+  remote = "origin",
+  alsoFetch: string[] = [],
+): Promise<WorkBranch> {
   const tracking = from.ref.startsWith("refs/") ? `refs/remotes/origin/claude-base/${name}` : `refs/remotes/origin/${from.ref}`;
   const source = from.ref.startsWith("refs/") ? from.ref : `refs/heads/${from.ref}`;
-  await git.run(["fetch", "--no-tags", "origin", `+${source}:${tracking}`]);
-  await git.run(["checkout", "-B", name, tracking]);
+  await git.run(["fetch", "--no-tags", remote, `+${source}:${tracking}`, ...alsoFetch]);
+  await git.run(["checkout", "-B", name, from.sha ? await commitAt(git, from.sha, from.ref) : tracking]);
   const startSha = await git.run(["rev-parse", "HEAD"]);
   return { name, base: from.base, startSha, isNew: true, pushable: true };
+}
+
+/** `sha` when it is in the fetched history; a clear error when the ref moved away from it (a force-push after the trigger). */
+async function commitAt(git: Git, sha: string, ref: string): Promise<string> {
+  if (!/^[0-9a-f]{40,64}$/i.test(sha)) throw new Error(`'${sha}' is not a commit id`);
+  const found = await git.tryRun(["cat-file", "-e", `${sha}^{commit}`]);
+  if (found.code !== 0) {
+    throw new Error(`The pull request's head was ${sha.slice(0, 12)} when this run was triggered, but ${ref} no longer contains that commit (force-pushed since). Trigger Claude again.`);
+  }
+  return sha;
 }
 
 export type BranchOutcome = {
@@ -175,6 +150,8 @@ export type BranchOutcome = {
 export interface RemoteBranches {
   branch(name: string): Promise<{ commit: { id: string } } | undefined>;
   deleteBranch(name: string): Promise<void>;
+  /** Pushes the local working branch, fast-forward only (src/boundary/push.ts). */
+  push(branch: WorkBranch): Promise<{ ok: boolean; message: string }>;
 }
 
 /**
@@ -192,9 +169,9 @@ export async function finalizeBranch(git: Git, remote: RemoteBranches, branch: W
   let pushed = false;
   let note: string | undefined;
   if (localSha && localCommits > 0 && remoteSha !== localSha && branch.pushable) {
-    const push = await git.tryRun(["push", "origin", `refs/heads/${branch.name}:refs/heads/${branch.name}`]);
-    if (push.code === 0) pushed = true;
-    else note = `could not push leftover commits to ${branch.name}: ${push.stderr.trim().split("\n").slice(-1)[0] ?? ""}`;
+    const push = await remote.push(branch);
+    if (push.ok) pushed = true;
+    else note = `could not push leftover commits to ${branch.name}: ${push.message}`;
   }
 
   const after = pushed ? localSha : remoteSha;

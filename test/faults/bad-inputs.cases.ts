@@ -296,6 +296,7 @@ const INPUT_VALUES: Case[] = values([
   ["use_commit_signing", "on"],
   ["show_full_output", "verbose"],
   ["use_node_cache", "maybe"],
+  ["subprocess_sandbox", "maybe"],
   ["claude_git_name", "Claude <bot>"],
   ["claude_git_name", "Claude\nEvil", "a line break"],
   ["claude_git_name", "C".repeat(101), "101 characters"],

@@ -25,6 +25,7 @@ const NEW_INPUTS = [
   "gitea_server_url",
   "path_to_claude_code_executable",
   "show_full_output",
+  "subprocess_sandbox",
   "progress_secret",
   "progress_audience",
   "progress_allowed_hosts",

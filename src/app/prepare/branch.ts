@@ -1,8 +1,17 @@
 /**
- * The working branch: an open same-repository PR's head, a new branch from a
- * fork's PR head or from the base branch (issues, closed PRs, dispatch), or
- * what was checked out (automation). git identity and push auth are set here.
+ * The working branch: an open same-repository PR's head (at the commit the
+ * trigger saw), a new branch from a fork's PR head or from the base branch
+ * (issues, closed PRs, dispatch), or what was checked out (automation).
+ *
+ * First the checkout's persisted credentials leave `.git/config` (finish puts
+ * them back); every fetch here authenticates through git's environment. On a
+ * pull-request run the CLI's own config files then come from the base branch
+ * (src/boundary/pr-config.ts).
  */
+import { join } from "node:path";
+import { removePersistedCredentials } from "../../boundary/git-credentials";
+import { restoreConfigFromBase, type RestoredConfig } from "../../boundary/pr-config";
+import { authEnv, remoteUrl } from "../../boundary/push";
 import { DEFAULT_RETRY } from "../../gitea/http";
 import type { EventContext } from "../../gitea/context";
 import type { PullData } from "../../gitea/data";
@@ -10,15 +19,19 @@ import { GIT_STALL_ENV, Git, checkoutPullBranch, configureGit, createWorkBranch,
 import type { RunMode } from "../../state";
 import type { PrepareContext } from "./context";
 
-export type PreparedBranch = { work: WorkBranch; authKey?: string };
+export type PreparedBranch = { work: WorkBranch; restored?: RestoredConfig };
 
-export async function prepareBranch(run: PrepareContext, ctx: EventContext, mode: RunMode, pull: PullData | undefined): Promise<PreparedBranch | undefined> {
+export const CREDENTIALS_FILE = "git-credentials.json";
+
+/** Local setup first (it needs no pull request data), then the branch once `pullP` has the pull request. */
+export async function prepareBranch(run: PrepareContext, ctx: EventContext, mode: RunMode, pullP: Promise<PullData | undefined>): Promise<PreparedBranch | undefined> {
   const { deps, runner, inputs } = run;
   const retry = { ...DEFAULT_RETRY, ...deps.retry };
+  const remote = remoteUrl(runner.serverUrl, ctx.repository.fullName);
   const git = new Git(
     deps.git ?? spawnRunner,
     runner.workspace,
-    { ...GIT_STALL_ENV, ...deps.env, GIT_TERMINAL_PROMPT: "0" },
+    { ...GIT_STALL_ENV, ...deps.env, ...authEnv({ url: remote, token: run.token }) },
     { attempts: retry.attempts, baseDelayMs: retry.baseDelayMs },
   );
   const inGit = await git.tryRun(["rev-parse", "--is-inside-work-tree"]);
@@ -26,28 +39,43 @@ export async function prepareBranch(run: PrepareContext, ctx: EventContext, mode
     run.io.warning(`${runner.workspace} is not a git checkout (run actions/checkout first); Claude gets no working branch.`);
     return undefined;
   }
-  const auth = await configureGit(git, { name: inputs.claude_git_name, email: inputs.claude_git_email, token: run.token });
-  const authKey = auth?.key;
-  if (auth) {
-    run.state!.gitAuthKey = auth.key;
-    await run.saveState();
+  const credentialsFile = join(run.workDir, CREDENTIALS_FILE);
+  run.state!.gitCredentialsFile = credentialsFile;
+  await run.saveState();
+  const removed = await removePersistedCredentials(git, credentialsFile);
+  if (removed.entries.length || removed.remotes.length) {
+    run.io.info(`Took the checkout's persisted git credentials out of .git/config for the run (${removed.entries.length + removed.remotes.length} entr${removed.entries.length + removed.remotes.length === 1 ? "y" : "ies"}); finish puts them back.`);
   }
+  await configureGit(git, { name: inputs.claude_git_name, email: inputs.claude_git_email });
+
+  const pull = await pullP;
   const now = run.now();
   const prefix = inputs.branch_prefix;
   const defaultBase = inputs.base_branch || ctx.repository.defaultBranch;
   let work: WorkBranch;
   if (ctx.kind === "entity" && ctx.entity.isPR && pull && pull.state === "open" && !pull.merged) {
+    // The commit the trigger saw: the event's head for pull_request events, the head read at the trigger otherwise.
+    const sha = ctx.entity.headSha ?? pull.headSha;
+    // The base branch comes in the same fetch: its copies of the CLI's config files replace the PR's.
+    const base = [`+refs/heads/${pull.baseRef}:refs/remotes/origin/${pull.baseRef}`];
     // Gitea reports the head as refs/pull/N/head when it is no branch here (AGit PRs, a deleted head branch).
     if (pull.fromFork || pull.headRef.startsWith("refs/")) {
       // A fork's branch (or a ref that is no branch) cannot take our pushes: work on a new branch of this repository from the PR head.
-      work = await createWorkBranch(git, workBranchName(prefix, "pr", ctx.entity.number, now), { ref: `refs/pull/${ctx.entity.number}/head`, base: pull.baseRef });
+      const name = workBranchName(prefix, "pr", ctx.entity.number, now);
+      work = await createWorkBranch(git, name, { ref: `refs/pull/${ctx.entity.number}/head`, base: pull.baseRef, sha }, remote, base);
     } else {
-      work = await checkoutPullBranch(git, pull.headRef, pull.baseRef);
+      work = await checkoutPullBranch(git, pull.headRef, pull.baseRef, sha, remote, base);
     }
-  } else if (ctx.kind === "entity") {
-    work = await createWorkBranch(git, workBranchName(prefix, ctx.entity.isPR ? "pr" : "issue", ctx.entity.number, now), { ref: defaultBase, base: defaultBase });
+    const restored = await restoreConfigFromBase(git, `refs/remotes/origin/${pull.baseRef}`);
+    if (restored.protectedPaths.length) {
+      run.io.info(`Pull request run: ${restored.protectedPaths.join(", ")} come${restored.protectedPaths.length === 1 ? "s" : ""} from ${pull.baseRef}, not from the pull request.`);
+    }
+    return { work, restored };
+  }
+  if (ctx.kind === "entity") {
+    work = await createWorkBranch(git, workBranchName(prefix, ctx.entity.isPR ? "pr" : "issue", ctx.entity.number, now), { ref: defaultBase, base: defaultBase }, remote);
   } else if (mode === "dispatch" && ctx.kind === "dispatch") {
-    work = await createWorkBranch(git, workBranchName(prefix, "task", ctx.correlationId, now), { ref: defaultBase, base: defaultBase });
+    work = await createWorkBranch(git, workBranchName(prefix, "task", ctx.correlationId, now), { ref: defaultBase, base: defaultBase }, remote);
   } else {
     // Automation (schedule, workflow_dispatch, push): Claude works on what was checked out.
     const head = await git.tryRun(["symbolic-ref", "--short", "-q", "HEAD"]);
@@ -56,5 +84,5 @@ export async function prepareBranch(run: PrepareContext, ctx: EventContext, mode
     const sha = await git.run(["rev-parse", "HEAD"]);
     work = { name, base: name, startSha: sha, isNew: false, pushable: true };
   }
-  return { work, ...(authKey ? { authKey } : {}) };
+  return { work };
 }

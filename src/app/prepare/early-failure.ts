@@ -11,7 +11,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { defaultSeqFile } from "../../dispatch/config";
-import { validateProgressEndpoint } from "../../dispatch/endpoint";
+import { checkProgressEndpoint } from "../../dispatch/endpoint";
 import { finalUpdate } from "../../dispatch/messages";
 import { ProgressClient, describeDelivery } from "../../dispatch/progress";
 import { dispatchTarget } from "../../gitea/context";
@@ -52,7 +52,7 @@ export async function reportEarlyFailure(
   }
   let endpoint: string;
   try {
-    endpoint = validateProgressEndpoint(target.progressEndpoint, inputs.progress_allowed_hosts).url;
+    endpoint = (await checkProgressEndpoint(target.progressEndpoint, inputs.progress_allowed_hosts)).url;
   } catch {
     // Not a usable endpoint: the error already names it; nothing is sent anywhere else.
     return;

@@ -5,7 +5,7 @@
  * answer it — and the CLI preflight beside them.
  */
 import { findBun, type FoundBun } from "../../claude/bun";
-import { defaultMarkerFile, defaultWrapperDir, prepareExecutable, type PreparedExecutable } from "../../claude/executable";
+import { defaultWrapperDir, prepareExecutable, type PreparedExecutable } from "../../claude/executable";
 import type { ClaudePlan } from "../../claude/plan";
 import type { GiteaClient } from "../../gitea/client";
 import type { EventContext, EntityEvent } from "../../gitea/context";
@@ -45,7 +45,6 @@ export function gather(run: PrepareContext, ctx: EventContext, mode: RunMode, pl
         inputPath: inputs.path_to_claude_code_executable,
         timeoutMinutes: inputs.timeout_minutes,
         dir: defaultWrapperDir(runner.runnerTemp),
-        markerFile: defaultMarkerFile(runner.runnerTemp),
         env: deps.env,
         ...(deps.processRunner ? { runner: deps.processRunner } : {}),
         ...(deps.installer ? { installer: deps.installer } : {}),

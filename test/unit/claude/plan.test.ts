@@ -4,11 +4,12 @@ import { describe, expect, it } from "vitest";
 import { InputError } from "../../../src/inputs";
 import { nodeFs, type ClaudeFs } from "../../../src/claude/fs";
 import { planClaude, writeClaudeFiles, type ClaudeInputs } from "../../../src/claude/plan";
-import { defaultToolLists } from "../../../src/claude/tools";
+import { GIT_BASH_RULES } from "../../../src/boundary/permissions";
+import { actionToolLists } from "../../../src/claude/tools";
 import { claudeInputs, pinView, pinWords, tempDir } from "./fixtures";
 
-const FORK_SERVERS = { gitea: { command: "node", args: ["/action/dist/gitea-mcp.js"] } };
-const FORK_ALLOWED = defaultToolLists({ useCommitSigning: false, allowedTools: [], disallowedTools: [] }).allowed;
+const FORK_SERVERS = { gitea: { type: "http" as const, url: "http://127.0.0.1:4000/mcp/gitea", headers: { Authorization: "Bearer cap" } } };
+const FORK_ALLOWED = actionToolLists({ boundaryAllowed: ["Edit(//ws/**)", ...GIT_BASH_RULES], boundaryDenied: [], mcpTools: ["mcp__gitea__update_claude_comment"] }).allowed;
 
 function workspace() {
   const ws = tempDir("claude-ws-");
@@ -75,7 +76,7 @@ describe("claude_args emission", () => {
       append_system_prompt: "Answer in English.",
     });
     expect(r.files.claudeArgs.split(r.dir).join("<dir>")).toMatchInlineSnapshot(
-      `"'--mcp-config' '<dir>/mcp-config.json' '--allowedTools' 'Edit,MultiEdit,Glob,Grep,LS,Read,Write,mcp__gitea__update_claude_comment,Bash(git add:*),Bash(git commit:*),Bash(git push:*),Bash(git status:*),Bash(git diff:*),Bash(git log:*),Bash(git rm:*),Bash(npm run lint:*),Bash(npm test:*)' '--disallowedTools' 'WebSearch,WebFetch' '--max-turns' '8' '--model' 'claude-sonnet-4-5' '--append-system-prompt-file' '<dir>/append-system-prompt.md' '--json-schema' '{"type":"object","properties":{"verdict":{"enum":["approve","reject"]}},"required":["verdict"]}'"`,
+      `"'--mcp-config' '<dir>/mcp-config.json' '--allowedTools' 'Edit(//ws/**),Bash(git add:*),Bash(git commit:*),Bash(git push:*),Bash(git status:*),Bash(git diff:*),Bash(git log:*),Bash(git rm:*),mcp__gitea__update_claude_comment,Bash(npm run lint:*),Bash(npm test:*)' '--disallowedTools' 'WebSearch,WebFetch' '--max-turns' '8' '--model' 'claude-sonnet-4-5' '--append-system-prompt-file' '<dir>/append-system-prompt.md' '--json-schema' '{"type":"object","properties":{"verdict":{"enum":["approve","reject"]}},"required":["verdict"]}'"`,
     );
     expect(r.files.notices).toEqual([
       "claude_args: --output-format json was removed: the base action runs the CLI with stream-json output and writes its execution log from it.",
@@ -97,7 +98,9 @@ describe("v0.0.63 inputs at the pin", () => {
       ...FORK_ALLOWED.filter((t) => t !== "Bash(git push:*)"),
       "Bash(npm test:*)",
       "WebFetch",
+      "Edit",
       "Bash(make:*)",
+      "Write",
     ]);
     expect(r.view.disallowedTools).toEqual(["WebSearch", "Bash(git push:*)", "Bash(curl:*)", "Bash(wget:*)"]);
   });

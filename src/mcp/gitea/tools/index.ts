@@ -8,6 +8,7 @@ import { getPullRequest } from "./get-pull-request";
 import { listBranches } from "./list-branches";
 import { listComments } from "./list-comments";
 import { listLabels } from "./list-labels";
+import { pushBranch } from "./push-branch";
 import { setLabels } from "./set-labels";
 import { submitReview } from "./submit-review";
 import { updateClaudeComment } from "./update-claude-comment";
@@ -20,6 +21,7 @@ export const GITEA_TOOL_DEFINITIONS = [
   getFileContents,
   listBranches,
   listLabels,
+  pushBranch,
   commitFiles,
   createPullRequest,
   setLabels,
@@ -35,6 +37,7 @@ export {
   listBranches,
   listComments,
   listLabels,
+  pushBranch,
   setLabels,
   submitReview,
   updateClaudeComment,
