@@ -84,7 +84,7 @@ describe("docs/migration.md", () => {
     }
     expect(forks).toMatch(/markwylde\/claude-code-gitea-action/);
     const permissions = section(forks, "Permissions and the token they need");
-    for (const trigger of ["assignee_trigger", "label_trigger", "synchronized", "pull_request_review", "issue_comment"]) expect(permissions).toContain(trigger);
+    for (const trigger of ["assignee_trigger", "label_trigger", "edited", "pull_request_review", "issue_comment"]) expect(permissions).toContain(trigger);
     expect(permissions).toMatch(/write:repository/);
     expect(permissions).toMatch(/write:issue/);
     expect(permissions).toMatch(/The trade-off of an admin token/);
