@@ -14,6 +14,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { start as startReceiver, type Receiver } from "../../examples/dispatch/receiver";
 import { secretVariants } from "../../src/text/redact";
+import { PINS } from "../../src/pins";
 import { PREPARE_OUTPUTS } from "../../src/steps";
 import { issueCommentPayload, repositoryDispatchPayload, workflowDispatchPayload } from "../support/gitea/payloads";
 import { runInProcess, type Dirs } from "../support/inprocess";
@@ -163,7 +164,7 @@ describe("through the real action", () => {
     expect(result.success).toBe(false);
     expect(step(result, "run")?.outcome).toBe("skipped");
     expect(result.outputs.conclusion).toBe("failure");
-    expect(result.annotations.some((a) => a.level === "error" && /Claude Code 1\.0\.117 at .* is older than 2\.0\.45/.test(a.message))).toBe(true);
+    expect(result.annotations.some((a) => a.level === "error" && new RegExp(`Claude Code 1\\.0\\.117 at .* is older than ${PINS.minCliVersion.replace(/\./g, "\\.")}`).test(a.message))).toBe(true);
     expect(world.model.requests.length).toBe(requestsBefore);
     expect(world.gitea.listComments(REPO, index)).toHaveLength(commentsBefore);
   });

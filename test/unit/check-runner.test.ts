@@ -143,10 +143,11 @@ describe("scripts/check-runner.sh", () => {
   });
 
   it("a newer-than-minimum CLI other than the pin is a warning, and a failure with --strict", async () => {
-    const fake = await runner({ ...GOOD, claude: "2.0.45 (Claude Code)" });
+    const fake = await runner({ ...GOOD, claude: `${pins.minCli} (Claude Code)` });
     const loose = await check(fake);
     expect(loose.code, loose.out).toBe(0);
-    expect(loose.lines.claude).toMatch(new RegExp(`^warn 2\\.0\\.45 .* works \\(>= 2\\.0\\.45\\) but this release is tested with ${pins.cliVersion.replace(/\./g, "\\.")}$`));
+    const min = pins.minCli.replace(/\./g, "\\.");
+    expect(loose.lines.claude).toMatch(new RegExp(`^warn ${min} .* works \\(>= ${min}\\) but this release is tested with ${pins.cliVersion.replace(/\./g, "\\.")}$`));
     const strict = await check(fake, ["--strict"]);
     expect(strict.code).toBe(1);
     expect(strict.lines.claude).toMatch(/^FAIL .*\(--strict\)$/);

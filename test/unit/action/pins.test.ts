@@ -58,7 +58,7 @@ describe("PINS.md", () => {
     for (const key of ["Action SHA", "Base action SHA", "Fallback base action SHA"]) expect(pins[key], key).toMatch(/^[0-9a-f]{40}$/);
     expect(pins["Fallback base action SHA"]).toBe("8340e82814887420fe4c1163688f74ce614b9253");
     // Found by running older CLIs through the pinned base action (scripts/cli-minimum.ts; PINS.md says how).
-    expect(PINS.minCliVersion).toBe("2.0.45");
+    expect(PINS.minCliVersion).toBe("2.1.257");
     const [major, minor, patch] = PINS.cliVersion.split(".").map(Number);
     expect(major! * 1e6 + minor! * 1e3 + patch!).toBeGreaterThanOrEqual(2 * 1e6 + 0 * 1e3 + 45);
     expect(readRoot("PINS.md")).toMatch(/node24/);

@@ -33,7 +33,7 @@ const SYSTEM_PATH = (() => {
 })();
 
 /** A fake `claude`: prints a version for --version, otherwise runs `body`. */
-function fakeClaude(dir: string, body: string, version = "2.1.240"): string {
+function fakeClaude(dir: string, body: string, version = "2.1.300"): string {
   mkdirSync(dir, { recursive: true });
   const path = join(dir, "claude");
   writeFileSync(path, `#!/bin/sh\nif [ "$1" = "--version" ]; then echo "${version} (Claude Code)"; exit 0; fi\n${body}\n`);
@@ -75,8 +75,8 @@ describe("finding the real claude", () => {
   it("uses path_to_claude_code_executable first", async () => {
     const p = await prepared();
     expect(p.realClaude).toBe(p.real);
-    expect(p.version).toBe("2.1.240");
-    expect(p.notices).toEqual([`Claude Code 2.1.240 at ${p.real} (path_to_claude_code_executable).`]);
+    expect(p.version).toBe("2.1.300");
+    expect(p.notices).toEqual([`Claude Code 2.1.300 at ${p.real} (path_to_claude_code_executable).`]);
   });
 
   it("refuses an input path that is not an executable file", async () => {
@@ -91,8 +91,8 @@ describe("finding the real claude", () => {
     const root = tempDir();
     const home = join(root, "home");
     const wrapperDir = join(root, "wrapper");
-    const onPath = fakeClaude(join(root, "bin"), "exit 0", "2.1.100");
-    const homeClaude = fakeClaude(join(home, ".local", "bin"), "exit 0", "2.1.200");
+    const onPath = fakeClaude(join(root, "bin"), "exit 0", "2.1.301");
+    const homeClaude = fakeClaude(join(home, ".local", "bin"), "exit 0", "2.1.302");
     // An old wrapper on PATH (e.g. from an earlier step) must not be wrapped again.
     mkdirSync(join(root, "old-wrapper"));
     writeFileSync(join(root, "old-wrapper", "claude"), `#!/bin/sh\n${WRAPPER_MARKER}\nexit 1\n`, { mode: 0o755 });
@@ -100,10 +100,10 @@ describe("finding the real claude", () => {
     const base = { inputPath: "", timeoutMinutes: 1, dir: wrapperDir };
 
     const fromPath = await prepareExecutable({ ...base, env: { PATH: [wrapperDir, join(root, "old-wrapper"), join(root, "bin"), SYSTEM_PATH].join(":"), HOME: home } });
-    expect([fromPath.realClaude, fromPath.version]).toEqual([onPath, "2.1.100"]);
+    expect([fromPath.realClaude, fromPath.version]).toEqual([onPath, "2.1.301"]);
 
     const fromHome = await prepareExecutable({ ...base, env: { PATH: SYSTEM_PATH, HOME: home } });
-    expect([fromHome.realClaude, fromHome.version]).toEqual([homeClaude, "2.1.200"]);
+    expect([fromHome.realClaude, fromHome.version]).toEqual([homeClaude, "2.1.302"]);
     expect(fromHome.notices[0]).toMatch(/\(~\/.local\/bin\)/);
   });
 
