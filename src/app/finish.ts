@@ -105,7 +105,13 @@ export async function finish(deps: FinishDeps): Promise<number> {
       problems.push(`settling the branch: ${describeError(settled.error)}`);
     }
   }
-  problems.push(...(await restoreRun(state, git, join(runner.runnerTemp, "claude-code-gitea"))));
+  problems.push(
+    ...(await restoreRun(state, git, {
+      stateDir: join(runner.runnerTemp, "claude-code-gitea"),
+      tokens: { "job-token": env.GITHUB_TOKEN, "gitea-token": secrets.gitea_token, "github-token": secrets.github_token },
+      sealKey: env[FINISH_ENV.credentialsKey] ?? "",
+    })),
+  );
 
   const linkSet = await branchLinks(client, state, branch, links, (m) => io.warning(m)).catch(() => ({}) as LinkSet);
   linkSet.run = state.runUrl;

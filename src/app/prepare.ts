@@ -36,6 +36,7 @@ import { PREPARE_OUTPUTS } from "../steps";
 import { describeError } from "./errors";
 import { settle, unwrap } from "./settle";
 import { setUpBoundary } from "./prepare/boundary";
+import { baseBranchFs, pullRequestBase } from "./prepare/base-files";
 import { writeFiles } from "./prepare/claude-files";
 import { reportEarlyFailure } from "./prepare/early-failure";
 import { PrepareContext, type PrepareDeps } from "./prepare/context";
@@ -110,7 +111,8 @@ async function phases(run: PrepareContext): Promise<number> {
 
   // Every input that needs no request is checked on every run, triggered or not: a broken
   // configuration fails at once instead of when someone finally mentions Claude.
-  const plan = await planClaude(inputs, { workspace: runner.workspace, tempDir: runner.runnerTemp, toolRule: checkToolRule });
+  const planContext = { workspace: runner.workspace, tempDir: runner.runnerTemp, toolRule: checkToolRule };
+  let plan = await planClaude(inputs, planContext);
   for (const warning of plan.warnings) io.warning(warning);
 
   // 2. The trigger.
@@ -170,6 +172,10 @@ async function phases(run: PrepareContext): Promise<number> {
   const bun = unwrap(await gathered.bun);
 
   // 5. Permission.
+  // On a run about a pull request, files the inputs name come from its base branch, not from the PR.
+  const baseRef = await pullRequestBase(ctx, gathered.pull);
+  if (baseRef) plan = await planClaude(inputs, { ...planContext, fs: baseBranchFs(client, runner.workspace, baseRef), contentOnly: true });
+
   const permission = await decidePermission(run, ctx, client, await gathered.permission, runUrl, gathered.sticky);
   if (!permission) {
     io.setOutput(PREPARE_OUTPUTS.conclusion, "failure");

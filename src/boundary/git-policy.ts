@@ -34,8 +34,12 @@ export type PolicyContext = {
   workBranch?: string;
   /** Repository paths Claude must not stage, move or remove (pull-request runs). */
   protectedPaths: readonly string[];
-  /** Empty top-level files the CLI's subprocess sandbox created (mount points): never staged. */
-  sandboxLeftovers?: readonly string[];
+  /**
+   * The CLI's subprocess sandbox is on: it masks some names in the workspace
+   * with device nodes (.bashrc, .idea, scripts…), which `git add -A` cannot
+   * index; they are skipped instead of failing the whole add.
+   */
+  sandboxed?: boolean;
 };
 
 const refuse = (message: string): GitDecision => ({ kind: "refuse", message });
@@ -202,14 +206,8 @@ export function decideGit(argv: readonly string[], ctx: PolicyContext): GitDecis
     }
   }
 
-  const finalArgs = [...global, sub, ...args];
-  if (sub === "add" && ctx.sandboxLeftovers?.length) {
-    // Exclusion pathspecs only narrow what the given pathspecs (or -A) select.
-    if (!args.includes("--")) finalArgs.push("--");
-    if (!paths.length) finalArgs.push(":/");
-    finalArgs.push(...ctx.sandboxLeftovers.map((name) => `:(exclude,top,literal)${name}`));
-  }
-  return { kind: "run", args: finalArgs };
+  const extra = sub === "add" && ctx.sandboxed && !args.includes("--ignore-errors") ? ["--ignore-errors"] : [];
+  return { kind: "run", args: [...global, sub, ...extra, ...args] };
 }
 
 function decidePush(args: readonly string[], ctx: PolicyContext): GitDecision {

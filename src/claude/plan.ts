@@ -56,6 +56,12 @@ export interface PlanContext {
     list: "allowed" | "disallowed",
     userServers: readonly string[],
   ) => { rules: string[]; notice?: string; warning?: string; error?: string };
+  /**
+   * Files are read through `fs` and their content carried in the plan (never
+   * their path): for pull-request runs, whose workspace holds the PR's files
+   * while `fs` reads the base branch's.
+   */
+  contentOnly?: boolean;
 }
 
 export interface ClaudePlan {
@@ -171,22 +177,28 @@ export async function planClaude(inputs: ClaudeInputs, context: PlanContext): Pr
 
   // Model, fallback model, max turns, system prompts.
   const legacy = await problems.attempt(() => legacyValues(inputs, user?.managed ?? {}, notice));
-  // Every path claude_args names: inside the workspace, of the right kind, passed on canonical.
+  // Every path claude_args names: inside the workspace, of the right kind, passed on canonical
+  // (for a pull request's run, read from its base branch and passed on as content instead).
   for (const key of ["systemPrompt", "appendSystemPrompt"] as const) {
     const source = legacy?.[key];
     if (source?.kind !== "file") continue;
     const flag = key === "systemPrompt" ? "--system-prompt-file" : "--append-system-prompt-file";
-    const real = await problems.attempt(() => workspacePath(source.path, ctx, "claude_args", flag, "file"));
-    if (real) legacy![key] = { kind: "file", path: real };
+    await problems.attempt(async () => {
+      const real = await workspacePath(source.path, ctx, "claude_args", flag, "file");
+      if (context.contentOnly) {
+        const file = await readWorkspaceFile(source.path, ctx, "claude_args", flag);
+        legacy![key] = { kind: "text", text: file.content, from: "input" };
+      } else legacy![key] = { kind: "file", path: real };
+    });
   }
   const addDirs: string[] = [];
   for (const dir of user?.addDirs ?? []) {
-    const real = await problems.attempt(() => workspacePath(dir, ctx, "claude_args", "--add-dir", "dir"));
+    const real = await problems.attempt(() => workspacePath(dir, context.contentOnly ? { ...ctx, fs: nodeFs() } : ctx, "claude_args", "--add-dir", "dir"));
     if (real) addDirs.push(real);
   }
   const passthrough: PassFlag[] = [];
   for (const flag of user?.passthrough ?? []) {
-    const checked = await problems.attempt(() => checkPassPath(flag, ctx, context.tempDir, notice));
+    const checked = await problems.attempt(() => checkPassPath(flag, ctx, context, notice));
     if (checked) passthrough.push(checked);
   }
 
@@ -212,16 +224,18 @@ export async function planClaude(inputs: ClaudeInputs, context: PlanContext): Pr
 }
 
 /** A passed-through flag whose value names a path: checked, and passed on as the canonical path. */
-async function checkPassPath(flag: PassFlag, ctx: WorkspaceFileContext, tempDir: string | undefined, notice: (m: string) => void): Promise<PassFlag> {
+async function checkPassPath(flag: PassFlag, ctx: WorkspaceFileContext, context: PlanContext, notice: (m: string) => void): Promise<PassFlag> {
   const spec = flagSpec(flag.name);
   const value = flag.value;
   if (!spec?.path || value === undefined || (spec.jsonOrPath && /^\s*[[{]/.test(value)) || spec.path === "file-spec") return flag;
   const what = `--${flag.name}`;
-  if (spec.path === "output") return { name: flag.name, value: await outputPath(value, { ...ctx, allowedRoots: tempDir ? [tempDir] : [] }, what) };
+  // Directories and files the CLI writes are the checkout's own (on a pull request's run, its files are read from the base branch).
+  const local = context.contentOnly ? { ...ctx, fs: nodeFs() } : ctx;
+  if (spec.path === "output") return { name: flag.name, value: await outputPath(value, { ...local, allowedRoots: context.tempDir ? [context.tempDir] : [] }, what) };
   if (flag.name === "settings") {
     const r = await readSettings(value, ctx, "claude_args", what);
     for (const n of r.notices) notice(n);
-    return { name: flag.name, value: r.path! };
+    return { name: flag.name, value: context.contentOnly ? pinSafeJson(r.settings) : r.path! };
   }
   if (flag.name === "agents") {
     const file = await readWorkspaceFile(value, ctx, "claude_args", `${what} file`);
@@ -234,9 +248,9 @@ async function checkPassPath(flag: PassFlag, ctx: WorkspaceFileContext, tempDir:
     if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
       throw inputError("claude_args", `${what} file ${shown(value)} is not a JSON object of agents; expected e.g. {"reviewer": {"description": "…", "prompt": "…"}}`);
     }
-    return { name: flag.name, value: file.path };
+    return { name: flag.name, value: context.contentOnly ? pinSafeJson(parsed) : file.path };
   }
-  return { name: flag.name, value: await workspacePath(value, ctx, "claude_args", what, spec.path) };
+  return { name: flag.name, value: await workspacePath(value, spec.path === "file" ? ctx : local, "claude_args", what, spec.path) };
 }
 
 /** A file the CLI writes: its directory inside the workspace (or an allowed root); if it exists, a regular file. */

@@ -50,6 +50,8 @@ export type Entity = {
   htmlUrl: string;
   /** A pull request's head commit as the event saw it (pull_request* payloads carry it; comments do not). */
   headSha?: string;
+  /** A pull request's base branch, when the payload names it (pull_request* events). */
+  baseRef?: string;
 };
 
 /** Where the request for Claude came from, with its text. */
@@ -174,6 +176,7 @@ class Reader {
       assignees,
       htmlUrl: this.optStr(o.html_url),
       ...(isPR && isObj(o.head) && typeof o.head.sha === "string" && /^[0-9a-f]{40,64}$/i.test(o.head.sha) ? { headSha: o.head.sha } : {}),
+      ...(isPR && isObj(o.base) && typeof o.base.ref === "string" && o.base.ref ? { baseRef: o.base.ref } : {}),
     };
   }
 }

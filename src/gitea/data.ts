@@ -1,7 +1,9 @@
 /**
  * The context Claude gets about an issue or pull request, read over REST in
  * parallel (every page), with untrusted text sanitized before it can reach a
- * prompt. Only comments created before the trigger are kept.
+ * prompt. Only comments created before the trigger are kept; one edited
+ * after the trigger shows no text (its author may have changed it since the
+ * requester read it). The trigger, title and body are the event's own text.
  */
 import type { GiteaClient } from "./client";
 import type { Entity, TriggerSource } from "./context";
@@ -120,7 +122,7 @@ export async function fetchEntityData(
     },
     title: sanitizeUntrusted(entity.title),
     body: sanitizeUntrusted(entity.body),
-    comments: kept.map(commentData),
+    comments: kept.map((c) => commentData(c, before)),
     reviews: reviews.map(({ review, comments }) => ({
       id: review.id,
       author: review.user?.login ?? "unknown",
@@ -172,12 +174,16 @@ function isBeforeTrigger(c: GiteaComment, trigger: TriggerSource, before: string
   return !before || !c.created_at || Date.parse(c.created_at) <= Date.parse(before);
 }
 
-function commentData(c: GiteaComment): CommentData {
+/** What stands in for a comment someone edited after the trigger: its new text is not what the requester saw. */
+export const EDITED_AFTER_TRIGGER = "(edited after this run was triggered: its text is left out)";
+
+function commentData(c: GiteaComment, trigger: string | undefined): CommentData {
+  const editedAfter = trigger !== undefined && c.updated_at !== undefined && Date.parse(c.updated_at) > Date.parse(trigger);
   return {
     id: c.id,
     author: c.user?.login ?? "unknown",
     createdAt: c.created_at,
-    body: sanitizeUntrusted(c.body ?? ""),
+    body: editedAfter ? EDITED_AFTER_TRIGGER : sanitizeUntrusted(c.body ?? ""),
     ...(c.html_url ? { url: c.html_url } : {}),
   };
 }

@@ -17,11 +17,17 @@ import type { EventContext } from "../../gitea/context";
 import type { PullData } from "../../gitea/data";
 import { GIT_STALL_ENV, Git, checkoutPullBranch, configureGit, createWorkBranch, spawnRunner, workBranchName, type WorkBranch } from "../../gitea/git";
 import type { RunMode } from "../../state";
+import { PREPARE_OUTPUTS } from "../../steps";
 import type { PrepareContext } from "./context";
 
 export type PreparedBranch = { work: WorkBranch; restored?: RestoredConfig };
 
 export const CREDENTIALS_FILE = "git-credentials.json";
+
+/** Tokens finish has in its own environment too, by the names both steps use (src/app/finish/cleanup.ts). */
+export function knownTokens(run: Pick<PrepareContext, "runner" | "inputs">): Record<string, string> {
+  return { "job-token": run.runner.jobToken, "gitea-token": run.inputs.gitea_token, "github-token": run.inputs.github_token };
+}
 
 /** Local setup first (it needs no pull request data), then the branch once `pullP` has the pull request. */
 export async function prepareBranch(run: PrepareContext, ctx: EventContext, mode: RunMode, pullP: Promise<PullData | undefined>): Promise<PreparedBranch | undefined> {
@@ -42,9 +48,10 @@ export async function prepareBranch(run: PrepareContext, ctx: EventContext, mode
   const credentialsFile = join(run.workDir, CREDENTIALS_FILE);
   run.state!.gitCredentialsFile = credentialsFile;
   await run.saveState();
-  const removed = await removePersistedCredentials(git, credentialsFile);
-  if (removed.entries.length || removed.remotes.length) {
-    run.io.info(`Took the checkout's persisted git credentials out of .git/config for the run (${removed.entries.length + removed.remotes.length} entr${removed.entries.length + removed.remotes.length === 1 ? "y" : "ies"}); finish puts them back.`);
+  const removed = await removePersistedCredentials(git, credentialsFile, knownTokens(run));
+  if (removed.sealKey) run.io.setOutput(PREPARE_OUTPUTS.credentialsKey, removed.sealKey);
+  if (removed.removed) {
+    run.io.info(`Took the checkout's persisted git credentials out of .git/config for the run (${removed.removed} entr${removed.removed === 1 ? "y" : "ies"}); finish puts them back.`);
   }
   await configureGit(git, { name: inputs.claude_git_name, email: inputs.claude_git_email });
 

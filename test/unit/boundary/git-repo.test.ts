@@ -10,7 +10,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { removePersistedCredentials, restorePersistedCredentials } from "../../../src/boundary/git-credentials";
+import { headerFor, removePersistedCredentials, restorePersistedCredentials } from "../../../src/boundary/git-credentials";
 import { protectedRoot, restoreConfigFromBase, undoRestoredConfig } from "../../../src/boundary/pr-config";
 import { authEnv, fetchBranches, pushWorkBranch, remoteUrl } from "../../../src/boundary/push";
 import { Git, spawnRunner } from "../../../src/gitea/git";
@@ -56,19 +56,30 @@ describe("persisted credentials", () => {
     const before = await sh(["config", "--local", "--list"], dir);
 
     const saveFile = path.join(root, `saved-${n}.json`);
-    const removed = await removePersistedCredentials(git, saveFile);
-    expect(removed.entries.map((e) => e.key).sort()).toEqual(["http.https://gitea.example.com/.extraheader", `includeif.gitdir:${dir}/.git.path`].sort());
+    const known = { "job-token": "checkout" };
+    // checkout's header is made from the job token (finish has it): saved as a reference; the token in the URL is sealed.
+    await sh(["config", "--local", "--replace-all", "http.https://gitea.example.com/.extraheader", headerFor("checkout")], dir);
+    const before2 = await sh(["config", "--local", "--list"], dir);
+    const removed = await removePersistedCredentials(git, saveFile, known);
+    expect(removed.removed).toBe(3);
+    expect(removed.sealKey).toMatch(/^[0-9a-f]{64}$/);
     const during = await sh(["config", "--local", "--list"], dir);
     expect(during).not.toMatch(/extraheader|tok123|git-credentials/);
     expect(during).toContain(`include.path=${other}`);
     expect(await sh(["remote", "get-url", "origin"], dir)).toBe("https://gitea.example.com/acme/app.git");
-    expect(readFileSync(saveFile, "utf8")).toContain("Y2hlY2tvdXQ=");
+    // Nothing secret in the saved file.
+    const savedText = readFileSync(saveFile, "utf8");
+    expect(savedText).not.toContain(headerFor("checkout").slice(22));
+    expect(savedText).not.toContain("tok123");
+    expect(savedText).toContain('"ref":"job-token"');
 
-    await restorePersistedCredentials(git, saveFile);
-    expect((await sh(["config", "--local", "--list"], dir)).split("\n").sort()).toEqual(before.split("\n").sort());
+    // Without the key, the sealed value cannot come back; with it, everything does.
+    expect(await restorePersistedCredentials(new Git(spawnRunner, dir, ENV), saveFile, known, removed.sealKey)).toEqual([]);
+    expect((await sh(["config", "--local", "--list"], dir)).split("\n").sort()).toEqual(before2.split("\n").sort());
     // Restoring twice adds nothing twice.
-    await restorePersistedCredentials(git, saveFile);
-    expect((await sh(["config", "--local", "--list"], dir)).split("\n").sort()).toEqual(before.split("\n").sort());
+    await restorePersistedCredentials(git, saveFile, known, removed.sealKey);
+    expect((await sh(["config", "--local", "--list"], dir)).split("\n").sort()).toEqual(before2.split("\n").sort());
+    expect(before).toContain("Y2hlY2tvdXQ=");
   });
 });
 
