@@ -293,6 +293,16 @@ describe("planClaude", () => {
     expect(ok.passthrough).toEqual([{ name: "debug-file", value: join(realpathSync(ws), "debug.log") }]);
   });
 
+  it("on a pull request's run (contentOnly), a --settings file is the base branch's, checked and passed on as its content", async () => {
+    const ws = workspace();
+    // The pull request's copy is broken; the base branch's (what `fs` reads) is fine.
+    writeFileSync(join(ws, "cfg.json"), '{"model": 42}');
+    const real = nodeFs();
+    const base: ClaudeFs = { ...real, readFile: async (p) => (p.endsWith("cfg.json") ? '{"model": "claude-sonnet-4-5"}' : real.readFile(p)) };
+    const plan = await planClaude(claudeInputs({ claude_args: "--settings cfg.json" }), { workspace: ws, fs: base, contentOnly: true });
+    expect(plan.passthrough).toEqual([{ name: "settings", value: '{"model":"claude-sonnet-4-5"}' }]);
+  });
+
   it("checks a --settings file against the pinned CLI's settings schema, and passes its canonical path", async () => {
     const ws = workspace();
     writeFileSync(join(ws, "bad.json"), '{"model": 42}');
