@@ -29,6 +29,7 @@ const NEW_INPUTS = [
   "progress_secret",
   "progress_audience",
   "progress_allowed_hosts",
+  "subprocess_sandbox",
 ];
 
 /** GitHub/Gitea heading anchors: lower case, punctuation dropped, each blank a hyphen. */
