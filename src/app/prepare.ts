@@ -38,6 +38,7 @@ import { writeFiles } from "./prepare/claude-files";
 import { PrepareContext, type PrepareDeps } from "./prepare/context";
 import { readEvent } from "./prepare/event";
 import { gather } from "./prepare/gather";
+import { imageDir, withImages } from "./prepare/images";
 import { decidePermission } from "./prepare/permission";
 import { prepareBranch } from "./prepare/branch";
 import { sendProgress } from "./prepare/progress";
@@ -150,6 +151,8 @@ async function phases(run: PrepareContext): Promise<number> {
   const commentP = settle(entity ? trackingComment(run, client, entity.entity.number, runUrl, gathered.sticky) : Promise.resolve(undefined));
   const branchP = settle((gathered.pull ? gathered.pull.then(unwrap) : Promise.resolve(undefined)).then((pull) => prepareBranch(run, ctx, mode, pull)));
   const progressP = settle(ctx.kind === "dispatch" && state.progress ? sendProgress(run, startUpdate({ description: ctx.description })) : Promise.resolve());
+  // The images of the issue or pull request download beside round 2 (a failed read of the data is reported in phase 8).
+  const dataP = gathered.data?.then((d) => (d.ok && d.value.images?.length ? settle(withImages(run, client, d.value, base.base)) : d));
   if (state.progress && oidcAvailable(run.deps.env) && !inputs.progress_secret) io.notice(`Progress: ${OIDC_WITHHELD_REASON}.`);
   const [commentR, branchR, progressR] = await Promise.all([commentP, branchP, progressP]);
   const comment = commentR.ok ? commentR.value : undefined;
@@ -171,11 +174,12 @@ async function phases(run: PrepareContext): Promise<number> {
   await run.saveState();
 
   // 8. The prompt.
-  const data: EntityData | undefined = gathered.data ? unwrap(await gathered.data) : undefined;
+  const data: EntityData | undefined = dataP ? unwrap(await dataP) : undefined;
   const prompt = await writePrompt(run, { ctx, mode, data, commentId: comment?.id, branch: branch?.work, publicUrl: base.base, runUrl });
 
   // 9. MCP config, tools, settings and claude_args.
-  const files = await writeFiles(run, plan, ctx, state, comment?.id, branch?.work, base.base);
+  const readDirs = data?.images?.some((i) => i.file) ? [imageDir(runner.runnerTemp)] : [];
+  const files = await writeFiles(run, plan, ctx, state, comment?.id, branch?.work, base.base, readDirs);
   for (const note of files.notices) io.notice(note);
   if (runner.home) state.homeSettings = await snapshotHomeSettings(runner.home, run.workDir);
 

@@ -188,9 +188,10 @@ export class GiteaClient {
    * in parallel. Reading stops at `max`, so a list of any length costs at most
    * ceil(max / PAGE_LIMIT) requests.
    */
-  async upTo<T>(route: RouteName, params: Params, query: Query, max: number): Promise<{ items: T[]; total: number }> {
+  async upTo<T>(route: RouteName, params: Params, query: Query, limit: number | ((total: number) => number)): Promise<{ items: T[]; total: number }> {
     const first = await this.page<T>(route, params, query, 1);
     const items = [...first.items];
+    const max = typeof limit === "number" ? limit : limit(first.total ?? Number.POSITIVE_INFINITY);
     if (first.total === undefined) {
       // No total: keep reading while pages come back full.
       let last = first.items;
@@ -357,8 +358,8 @@ export class GiteaClient {
   async pullFilesPage(index: number, page: number, limit = PAGE_LIMIT): Promise<Page<GiteaChangedFile>> {
     return this.page<GiteaChangedFile>("pullFiles", { index }, {}, page, limit);
   }
-  /** The first `max` changed files and how many there are. */
-  async pullFilesUpTo(index: number, max: number): Promise<{ items: GiteaChangedFile[]; total: number }> {
+  /** The first `max` changed files (a number, or one chosen from the total) and how many there are. */
+  async pullFilesUpTo(index: number, max: number | ((total: number) => number)): Promise<{ items: GiteaChangedFile[]; total: number }> {
     return this.upTo<GiteaChangedFile>("pullFiles", { index }, {}, max);
   }
   async pullCommitsPage(index: number, page: number, limit = PAGE_LIMIT): Promise<Page<GiteaCommit>> {

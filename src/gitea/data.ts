@@ -131,8 +131,8 @@ async function assetsOrNone(read: Promise<GiteaAttachment[]>): Promise<GiteaAtta
 export type FetchOptions = {
   /** A pull request prepare already fetched (to choose the branch), so it is not read twice. */
   pull?: Promise<PullData | undefined>;
-  /** Read at most this many changed files (the rest are counted); default: all. */
-  maxFiles?: number;
+  /** Read at most this many changed files (the rest are counted), or as many as this says for the total; default: all. */
+  maxFiles?: number | ((total: number) => number);
 };
 
 /** Reads what the prompt needs about the entity, in parallel. */

@@ -53,6 +53,19 @@ export type Fitted = {
 export type Shares = { comments: number; reviews: number; files: number };
 export const SHARES: Shares = { comments: 0.45, reviews: 0.25, files: 0.3 };
 
+/** Tokens a changed file's line takes at least (`- a/b.ts (modified, +1 −0)`). */
+export const MIN_FILE_LINE_TOKENS = 8;
+
+/**
+ * How many changed files prepare reads, out of `total`: all of them when the
+ * whole list could fit in the budget, else as many as the files' share can
+ * list (the rest are counted, and reachable through the paging tool).
+ */
+export function filesToRead(budget: number, total: number): number {
+  if (total * MIN_FILE_LINE_TOKENS <= budget) return total;
+  return Math.ceil((budget * SHARES.files) / MIN_FILE_LINE_TOKENS);
+}
+
 /** Comments always shown when any are (newest first), before relevance decides. */
 export const RECENT_COMMENTS = 10;
 /** No single comment or review may take more than this part of its share (it is cut, with a note). */

@@ -20,6 +20,8 @@ export async function writeFiles(
   commentId: number | undefined,
   branch: WorkBranch | undefined,
   publicUrl: string,
+  /** Directories Claude may read besides the workspace (the downloaded images). */
+  readDirs: string[] = [],
 ) {
   const { runner, inputs } = run;
   const node = process.execPath;
@@ -54,7 +56,7 @@ export async function writeFiles(
     disallowedTools: [],
     extraAllowedTools: [...READ_ONLY_TOOLS.map(giteaToolId), ...(state.progress ? [PROGRESS_TOOL] : [])],
   });
-  return writeClaudeFiles(plan, {
+  return writeClaudeFiles(readDirs.length ? { ...plan, addDirs: [...new Set([...plan.addDirs, ...readDirs])] } : plan, {
     dir: join(run.workDir, "claude"),
     forkServers,
     forkAllowedTools: fork.allowed,

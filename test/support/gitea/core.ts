@@ -23,7 +23,8 @@ import {
 
 export interface RequestLogEntry {
   seq: number;
-  kind: "api" | "git";
+  /** api: REST under /api/v1; git: smart HTTP; web: other pages (attachment downloads) */
+  kind: "api" | "git" | "web";
   method: string;
   /** path without /api/v1 for API requests; the URL path for git */
   path: string;
@@ -82,6 +83,8 @@ export class Core {
   readonly requests: RequestLogEntry[] = [];
   readonly violations: Violation[] = [];
   latencyMs = 0;
+  /** `[attachment] ENABLED`: when false, the assets routes and attachment downloads answer 404. */
+  attachmentsEnabled = true;
   url = "";
   private seq = 1;
 
