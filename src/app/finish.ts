@@ -13,7 +13,7 @@ import { renderStepSummary, type Conclusion } from "../claude/summary";
 import { progressConfigFromState } from "../dispatch/config";
 import { finalUpdate } from "../dispatch/messages";
 import { ProgressClient, describeDelivery } from "../dispatch/progress";
-import { GiteaClient } from "../gitea/client";
+import { GiteaClient, GiteaError } from "../gitea/client";
 import { GIT_STALL_ENV, Git, finalizeBranch, restoreGitAuth, spawnRunner, type BranchOutcome, type RemoteBranches } from "../gitea/git";
 import { links as linksFor } from "../gitea/links";
 import { extractClaudeText, finalBody, type FinalState, type LinkSet } from "../gitea/tracking";
@@ -23,6 +23,7 @@ import { readState, type RunState } from "../state";
 import { FINISH_ENV, FINISH_OUTPUTS } from "../steps";
 import { describeError } from "./errors";
 import type { StepDeps } from "./deps";
+import { writeFinalComment } from "./final-comment";
 import { settle } from "./settle";
 
 export type FinishDeps = StepDeps;
@@ -89,9 +90,10 @@ export async function finish(deps: FinishDeps): Promise<number> {
     const settled = await branchP;
     if (settled.ok) {
       branch = settled.value;
-      if (branch.note) io.warning(branch.note);
+      if (branch.note && !branch.movedFrom) io.warning(branch.note);
       if (branch.deleted) io.info(`Deleted ${state.branch.name}: it got no commits.`);
-      if (branch.pushed) io.info(`Pushed Claude's unpushed commits to ${state.branch.name}.`);
+      if (branch.pushed) io.info(`Pushed Claude's unpushed commits to ${branch.branch}.`);
+      if (branch.movedFrom) io.warning(`${branch.note ?? `${branch.movedFrom} moved on; Claude's commits are on ${branch.branch}`}.`);
     } else {
       problems.push(`settling the branch: ${describeError(settled.error)}`);
     }
@@ -108,7 +110,9 @@ export async function finish(deps: FinishDeps): Promise<number> {
 
   // 3. The tracking comment: always brought to a final state, which names what failed here.
   const current = currentP ? await currentP : undefined;
-  if (current && !current.ok) problems.push(`reading the tracking comment: ${describeError(current.error)}`);
+  // A deleted comment (404) is replaced below; any other failure to read it is a problem of this run.
+  const deleted = current !== undefined && !current.ok && current.error instanceof GiteaError && current.error.status === 404;
+  if (current && !current.ok && !deleted) problems.push(`reading the tracking comment: ${describeError(current.error)}`);
   if (problems.length) outcome = finishFailed(decided, problems);
   if (state.comment) {
     try {
@@ -120,8 +124,12 @@ export async function finish(deps: FinishDeps): Promise<number> {
         links: linkSet,
         // When the comment cannot be read back, Claude's final answer from the log stands in for its text.
         claudeText: current?.ok ? extractClaudeText(current.value.body) : (summary?.result?.text ?? ""),
+        ...(branch?.movedFrom && branch.note ? { notes: [`${branch.note}.`] } : {}),
       });
-      await client.editComment(state.comment.id, io.redactor.redact(body));
+      const final = await writeFinalComment(client, { id: state.comment.id, index: state.entity?.number ?? 0, body: io.redactor.redact(body) });
+      for (const w of final.warnings) io.warning(w);
+      problems.push(...final.problems);
+      if (final.id !== undefined && final.id !== state.comment.id) io.setOutput(FINISH_OUTPUTS.commentId, String(final.id));
     } catch (error) {
       problems.push(`updating the tracking comment: ${describeError(error)}`);
     }
@@ -266,6 +274,11 @@ async function branchLinks(
 ): Promise<LinkSet> {
   if (!state.branch || !branch?.branch) return {};
   const set: LinkSet = { branch: { name: branch.branch, url: links.branch(branch.branch) } };
+  if (branch.movedFrom) {
+    // The work is on a branch of its own: offer to merge it into the branch it was meant for.
+    set.compare = links.compare(state.branch.isNew ? state.branch.base : branch.movedFrom, branch.branch);
+    return set;
+  }
   if (state.branch.isNew) {
     const open = await client.openPulls().catch((error: unknown) => {
       warn(`Could not look for a pull request from ${branch.branch} (${describeError(error)}); linking the compare view instead.`);

@@ -5,6 +5,7 @@
  * a log; finish restores what was there before.
  */
 import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
 
 export type CommandResult = { code: number; stdout: string; stderr: string };
 
@@ -122,14 +123,26 @@ export async function restoreGitAuth(git: Git, auth: GitAuth): Promise<void> {
 
 const pad = (n: number) => String(n).padStart(2, "0");
 
-/** `<prefix><kind>-<n>-YYYYMMDD-HHMM` (UTC), e.g. claude/issue-12-20260101-1200. */
-export function workBranchName(prefix: string, kind: "issue" | "pr" | "task", n: number | string | undefined, now: Date): string {
+/**
+ * What makes a branch name this run's own: `r<run id>` (`.<attempt>` for a
+ * re-run), or random hex when the runner gives no run id. Two runs on one
+ * issue at the same minute then still get two branches.
+ */
+export function runTag(runId: string, attempt: string, random: () => string = () => randomBytes(3).toString("hex")): string {
+  const id = runId.trim().replace(/[^0-9A-Za-z]/g, "");
+  if (!id) return random();
+  const a = attempt.trim().replace(/[^0-9]/g, "");
+  return a && a !== "1" && a !== "0" ? `r${id}.${a}` : `r${id}`;
+}
+
+/** `<prefix><kind>-<n>-YYYYMMDD-HHMM[-<tag>]` (UTC), e.g. claude/issue-12-20260101-1200-r4242. */
+export function workBranchName(prefix: string, kind: "issue" | "pr" | "task", n: number | string | undefined, now: Date, tag?: string): string {
   const stamp = `${now.getUTCFullYear()}${pad(now.getUTCMonth() + 1)}${pad(now.getUTCDate())}-${pad(now.getUTCHours())}${pad(now.getUTCMinutes())}`;
   const slug = n === undefined ? "" : String(n).toLowerCase().replace(/[^a-z0-9._-]+|\.{2,}/g, "-").replace(/^-+|-+$/g, "");
   // A correlation id like "task-7f3a" must not give "task-task-7f3a".
   const trimmed = slug.startsWith(`${kind}-`) ? slug.slice(kind.length + 1) : slug;
   const id = trimmed ? `-${trimmed.slice(0, 40).replace(/[-.]+$/, "")}` : "";
-  return `${prefix}${kind}${id}-${stamp}`;
+  return `${prefix}${kind}${id}-${stamp}${tag ? `-${tag}` : ""}`;
 }
 
 export type WorkBranch = {
@@ -138,6 +151,11 @@ export type WorkBranch = {
   startSha: string;
   isNew: boolean;
   pushable: boolean;
+  /**
+   * A branch name no other run uses: where this run's commits go when `name`
+   * moved on under it (another run pushed first) and they cannot go there.
+   */
+  fallback?: string;
 };
 
 /** Checks out an open same-repository PR's head branch (pushes go back to it). */
@@ -169,8 +187,49 @@ export type BranchOutcome = {
   commits: number;
   pushed: boolean;
   deleted: boolean;
+  /** Set when the work went to `branch` because the working branch (this name) had moved on. */
+  movedFrom?: string;
   note?: string;
 };
+
+/** git's answer when a push is not a fast-forward (the branch moved on). */
+export const NON_FAST_FORWARD = /\[rejected\]|non-fast-forward|fetch first|\[remote rejected\][^\n]*(?:cannot lock ref|reference already exists)/i;
+
+/** Whether `sha` is already in the remote's `branch` (someone built on it), fetching that branch to see. */
+async function remoteContains(git: Git, branch: string, sha: string): Promise<boolean> {
+  const fetched = await git.tryRun(["fetch", "--no-tags", "--quiet", "origin", `refs/heads/${branch}`]);
+  if (fetched.code !== 0) return false;
+  return (await git.tryRun(["merge-base", "--is-ancestor", sha, "FETCH_HEAD"])).code === 0;
+}
+
+/**
+ * Pushes `sha` to the working branch; when the branch moved on under this run
+ * (a non-fast-forward), this run's commits go to `branch.fallback` instead,
+ * never over another run's work (no force) and never lost.
+ *
+ * Contract (finish, and any push of the run's work):
+ *   - `{ branch: name }` the commits are on the working branch (pushed, or
+ *     already there because someone built on them);
+ *   - `{ branch: fallback, movedFrom: name }` they are on the fallback branch;
+ *   - `{ branch: "", note }` they could not be pushed anywhere (the note says why).
+ */
+export async function pushWork(git: Git, branch: WorkBranch, sha: string): Promise<{ branch: string; pushed: boolean; movedFrom?: string; note?: string }> {
+  const last = (r: CommandResult) => r.stderr.trim().split("\n").slice(-1)[0] ?? "";
+  const push = await git.tryRun(["push", "origin", `${sha}:refs/heads/${branch.name}`]);
+  if (push.code === 0) return { branch: branch.name, pushed: true };
+  const note = `could not push leftover commits to ${branch.name}: ${last(push)}`;
+  if (!NON_FAST_FORWARD.test(push.stderr)) return { branch: "", pushed: false, note };
+  if (await remoteContains(git, branch.name, sha)) return { branch: branch.name, pushed: false };
+  if (!branch.fallback) return { branch: "", pushed: false, note };
+  const moved = await git.tryRun(["push", "origin", `${sha}:refs/heads/${branch.fallback}`]);
+  if (moved.code !== 0) return { branch: "", pushed: false, note: `${note}; pushing them to ${branch.fallback} failed too: ${last(moved)}` };
+  return {
+    branch: branch.fallback,
+    pushed: true,
+    movedFrom: branch.name,
+    note: `${branch.name} moved on while Claude worked (another push came first); Claude's commits are on ${branch.fallback} instead`,
+  };
+}
 
 export interface RemoteBranches {
   branch(name: string): Promise<{ commit: { id: string } } | undefined>;
@@ -178,7 +237,8 @@ export interface RemoteBranches {
 }
 
 /**
- * After the run: push commits Claude left unpushed, and delete a new branch
+ * After the run: push commits Claude left unpushed (to `branch.fallback` when
+ * the branch moved on under the run, see pushWork), and delete a new branch
  * that got no commits, so no empty branch is left behind.
  */
 export async function finalizeBranch(git: Git, remote: RemoteBranches, branch: WorkBranch): Promise<BranchOutcome> {
@@ -191,18 +251,23 @@ export async function finalizeBranch(git: Git, remote: RemoteBranches, branch: W
 
   let pushed = false;
   let note: string | undefined;
+  let contained = false;
   if (localSha && localCommits > 0 && remoteSha !== localSha && branch.pushable) {
-    const push = await git.tryRun(["push", "origin", `refs/heads/${branch.name}:refs/heads/${branch.name}`]);
-    if (push.code === 0) pushed = true;
-    else note = `could not push leftover commits to ${branch.name}: ${push.stderr.trim().split("\n").slice(-1)[0] ?? ""}`;
+    const result = await pushWork(git, branch, localSha);
+    if (result.movedFrom) {
+      return { branch: result.branch, commits: localCommits, pushed: true, deleted: false, movedFrom: result.movedFrom, ...(result.note ? { note: result.note } : {}) };
+    }
+    pushed = result.pushed;
+    contained = !result.pushed && result.branch === branch.name;
+    if (result.note) note = result.note;
   }
 
-  const after = pushed ? localSha : remoteSha;
+  const after = pushed || contained ? localSha : remoteSha;
   const hasWork = after !== undefined && after !== branch.startSha;
   if (branch.isNew && !hasWork) {
     if (remoteSha !== undefined) await remote.deleteBranch(branch.name);
     return { branch: "", commits: 0, pushed: false, deleted: remoteSha !== undefined, ...(note ? { note } : {}) };
   }
   if (!branch.isNew) return { branch: branch.name, commits: localCommits, pushed, deleted: false, ...(note ? { note } : {}) };
-  return { branch: remoteSha !== undefined || pushed ? branch.name : "", commits: localCommits, pushed, deleted: false, ...(note ? { note } : {}) };
+  return { branch: remoteSha !== undefined || pushed || contained ? branch.name : "", commits: localCommits, pushed, deleted: false, ...(note ? { note } : {}) };
 }

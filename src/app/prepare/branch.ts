@@ -6,7 +6,8 @@
 import { DEFAULT_RETRY } from "../../gitea/http";
 import type { EventContext } from "../../gitea/context";
 import type { PullData } from "../../gitea/data";
-import { GIT_STALL_ENV, Git, checkoutPullBranch, configureGit, createWorkBranch, spawnRunner, workBranchName, type WorkBranch } from "../../gitea/git";
+import { randomBytes } from "node:crypto";
+import { GIT_STALL_ENV, Git, checkoutPullBranch, configureGit, createWorkBranch, runTag, spawnRunner, workBranchName, type WorkBranch } from "../../gitea/git";
 import type { RunMode } from "../../state";
 import type { PrepareContext } from "./context";
 
@@ -34,27 +35,32 @@ export async function prepareBranch(run: PrepareContext, ctx: EventContext, mode
   }
   const now = run.now();
   const prefix = inputs.branch_prefix;
+  // New branch names carry the run's id, so runs on one issue at the same minute never share a branch.
+  const tag = runTag(runner.runId, runner.runAttempt);
   const defaultBase = inputs.base_branch || ctx.repository.defaultBranch;
   let work: WorkBranch;
   if (ctx.kind === "entity" && ctx.entity.isPR && pull && pull.state === "open" && !pull.merged) {
     // Gitea reports the head as refs/pull/N/head when it is no branch here (AGit PRs, a deleted head branch).
     if (pull.fromFork || pull.headRef.startsWith("refs/")) {
       // A fork's branch (or a ref that is no branch) cannot take our pushes: work on a new branch of this repository from the PR head.
-      work = await createWorkBranch(git, workBranchName(prefix, "pr", ctx.entity.number, now), { ref: `refs/pull/${ctx.entity.number}/head`, base: pull.baseRef });
+      work = await createWorkBranch(git, workBranchName(prefix, "pr", ctx.entity.number, now, tag), { ref: `refs/pull/${ctx.entity.number}/head`, base: pull.baseRef });
     } else {
-      work = await checkoutPullBranch(git, pull.headRef, pull.baseRef);
+      // Other runs may push to the same head: this run's commits then go to a branch of its own.
+      work = { ...(await checkoutPullBranch(git, pull.headRef, pull.baseRef)), fallback: workBranchName(prefix, "pr", ctx.entity.number, now, tag) };
     }
   } else if (ctx.kind === "entity") {
-    work = await createWorkBranch(git, workBranchName(prefix, ctx.entity.isPR ? "pr" : "issue", ctx.entity.number, now), { ref: defaultBase, base: defaultBase });
+    work = await createWorkBranch(git, workBranchName(prefix, ctx.entity.isPR ? "pr" : "issue", ctx.entity.number, now, tag), { ref: defaultBase, base: defaultBase });
   } else if (mode === "dispatch" && ctx.kind === "dispatch") {
-    work = await createWorkBranch(git, workBranchName(prefix, "task", ctx.correlationId, now), { ref: defaultBase, base: defaultBase });
+    work = await createWorkBranch(git, workBranchName(prefix, "task", ctx.correlationId, now, tag), { ref: defaultBase, base: defaultBase });
   } else {
     // Automation (schedule, workflow_dispatch, push): Claude works on what was checked out.
     const head = await git.tryRun(["symbolic-ref", "--short", "-q", "HEAD"]);
     const name = head.code === 0 ? head.stdout.trim() : "";
     if (!name) return undefined;
     const sha = await git.run(["rev-parse", "HEAD"]);
-    work = { name, base: name, startSha: sha, isNew: false, pushable: true };
+    work = { name, base: name, startSha: sha, isNew: false, pushable: true, fallback: workBranchName(prefix, "task", undefined, now, tag) };
   }
+  // A new branch's name is already this run's; should another run still hold it (a matrix of jobs in one run), one more suffix.
+  if (work.isNew && !work.fallback) work = { ...work, fallback: `${work.name}-${randomBytes(3).toString("hex")}` };
   return { work, ...(authKey ? { authKey } : {}) };
 }
