@@ -7,11 +7,13 @@
 import type { GiteaClient } from "./client";
 
 export type FileDiff = {
-  /** The section, from its `diff --git` line (cut at `maxBytes`). */
+  /** The section, whole lines from byte `offset` on, at most `maxBytes`. */
   text: string;
-  /** The whole section's size in bytes (when it was cut, more than text). */
+  /** The whole section's size in bytes. */
   bytes: number;
-  truncated: boolean;
+  /** Where the text starts in the section, and where the next part would start (absent: this is the end). */
+  offset: number;
+  next?: number;
 };
 
 /** Unquotes a path as git writes it in a diff header (`"a/x\ty"` with C escapes). */
@@ -48,13 +50,21 @@ export function headerPaths(line: string): [string, string] | undefined {
 }
 
 /** Reads a diff stream and returns the section of `path` (old or new name), or undefined when the diff has none. */
-export async function sectionOf(stream: AsyncIterable<Uint8Array>, path: string, maxBytes: number, stop: () => Promise<void>): Promise<FileDiff | undefined> {
+export async function sectionOf(
+  stream: AsyncIterable<Uint8Array>,
+  path: string,
+  maxBytes: number,
+  stop: () => Promise<void>,
+  offset = 0,
+): Promise<FileDiff | undefined> {
   const decoder = new TextDecoder();
   let carry = "";
   let inside = false;
   let kept = "";
+  let keptBytes = 0;
   let bytes = 0;
-  let truncated = false;
+  let start: number | undefined;
+  let next: number | undefined;
   const take = (line: string): boolean => {
     if (line.startsWith("diff --git ")) {
       if (inside) return true;
@@ -63,12 +73,18 @@ export async function sectionOf(stream: AsyncIterable<Uint8Array>, path: string,
     }
     if (inside) {
       const size = Buffer.byteLength(line) + 1;
+      if (bytes >= offset && next === undefined) {
+        if (keptBytes + size <= maxBytes || keptBytes === 0) {
+          start ??= bytes;
+          kept += `${line}\n`;
+          keptBytes += size;
+        } else next = bytes;
+      }
       bytes += size;
-      if (!truncated && Buffer.byteLength(kept) + size <= maxBytes) kept += `${line}\n`;
-      else truncated = true;
     }
     return false;
   };
+  const result = (): FileDiff => ({ text: kept, bytes, offset: start ?? bytes, ...(next !== undefined ? { next } : {}) });
   for await (const chunk of stream) {
     carry += decoder.decode(chunk, { stream: true });
     const lines = carry.split("\n");
@@ -76,20 +92,26 @@ export async function sectionOf(stream: AsyncIterable<Uint8Array>, path: string,
     for (const line of lines) {
       if (take(line)) {
         await stop();
-        return { text: kept, bytes, truncated };
+        return result();
       }
     }
   }
   carry += decoder.decode();
   if (carry) take(carry);
-  return inside || bytes ? { text: kept, bytes, truncated } : undefined;
+  return inside || bytes ? result() : undefined;
 }
 
-/** The diff of one file of a pull request, at most `maxBytes` of it. */
-export async function pullFileDiff(client: Pick<GiteaClient, "pullDiffStream">, index: number, path: string, maxBytes: number): Promise<FileDiff | undefined> {
+/** The diff of one file of a pull request: at most `maxBytes` of it, from byte `offset` of its section. */
+export async function pullFileDiff(
+  client: Pick<GiteaClient, "pullDiffStream">,
+  index: number,
+  path: string,
+  maxBytes: number,
+  offset = 0,
+): Promise<FileDiff | undefined> {
   const res = await client.pullDiffStream(index);
   try {
-    return await sectionOf(res.body, path, maxBytes, res.cancel);
+    return await sectionOf(res.body, path, maxBytes, res.cancel, offset);
   } finally {
     await res.cancel();
   }

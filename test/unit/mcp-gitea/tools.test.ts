@@ -187,12 +187,30 @@ describe("read tools", () => {
     expect((await call("get_pull_request_file_diff", { path: "old name.ts" })).text).toContain("rename to new name.ts");
     expect((await call("get_pull_request_file_diff", { path: "src/é.ts" })).text).toContain("+accent");
     const big = await call("get_pull_request_file_diff", { path: "src/big.ts" });
-    expect(big.text).toMatch(/cut at 262144 bytes/);
-    expect(big.text.length).toBeLessThan(270_000);
+    expect(big.text.length).toBeLessThan(40_000);
+    const next = Number(/"offset": (\d+)\]$/.exec(big.text)?.[1]);
+    expect(next).toBeGreaterThan(30_000);
+    const part2 = await call("get_pull_request_file_diff", { path: "src/big.ts", offset: next });
+    expect(part2.text).toContain(`bytes ${next}–`);
+    // Parts meet exactly: the first line of part 2 follows the last of part 1.
+    const lastOf1 = Number(/\+line (\d+)\n\n?\[… more/.exec(big.text)?.[1]);
+    expect(part2.text).toContain(`\n+line ${lastOf1 + 1}\n`);
     expect((await call("get_pull_request_file_diff", { path: "src/z.ts" })).text).toContain("+z");
     const missing = await call("get_pull_request_file_diff", { path: "nope.ts" });
     expect(missing).toMatchObject({ isError: true });
     expect(missing.text).toContain("not among the changed files");
+  });
+
+  it("a page of long comments is cut to stay under what Claude Code accepts from a tool", async () => {
+    const { call, fake } = await start();
+    fake.comments.set(12, Array.from({ length: 50 }, (_, i) => ({ id: 20_000 + i, body: `${i} ${"x".repeat(4000)}`, user: { id: 2, login: "bob" }, created_at: "2026-01-01T00:00:00Z" })));
+    const res = await call("list_comments");
+    expect(res.text.length).toBeLessThan(40_000);
+    const page = JSON.parse(res.text);
+    expect(page.comments).toHaveLength(50);
+    expect(page.comments[0].body_cut).toMatch(/of 4002 characters shown/);
+    const one = JSON.parse((await call("list_comments", { per_page: 1, page: 7 })).text);
+    expect(one.comments[0].body).toHaveLength(4002);
   });
 
   it("list_pull_request_commits and list_pull_request_reviews page with totals; list_review_comments by review or file", async () => {

@@ -1,7 +1,7 @@
 /** Lists a pull request's commits, a page at a time. */
 import * as z from "zod";
 import { GITEA_TOOLS } from "../names";
-import { PER_PAGE, pageArgs, pageInfo } from "../paging";
+import { PER_PAGE, fitBodies, pageArgs, pageInfo } from "../paging";
 import { json, orNotFound, targetNumber, untrusted } from "../text";
 import { defineTool } from "../tool";
 
@@ -22,12 +22,14 @@ export const listPullRequestCommits = defineTool({
     return json({
       number: n,
       ...pageInfo(page, per_page, got.total, got.items.length),
-      commits: got.items.map((c) => ({
-        sha: c.sha,
-        author: c.author?.login ?? c.commit.author?.name ?? "unknown",
-        ...(c.commit.author?.date ? { date: c.commit.author.date } : {}),
-        message: untrusted(c.commit.message),
-      })),
+      commits: fitBodies(
+        got.items.map((c) => ({
+          sha: c.sha,
+          author: c.author?.login ?? c.commit.author?.name ?? "unknown",
+          ...(c.commit.author?.date ? { date: c.commit.author.date } : {}),
+          body: untrusted(c.commit.message),
+        })),
+      ).map(({ body, ...c }) => ({ ...c, message: body })),
     });
   },
 });

@@ -1,7 +1,7 @@
 /** Lists a pull request's reviews, a page at a time. */
 import * as z from "zod";
 import { GITEA_TOOLS } from "../names";
-import { PER_PAGE, pageArgs, pageInfo } from "../paging";
+import { PER_PAGE, fitBodies, pageArgs, pageInfo } from "../paging";
 import { json, orNotFound, targetNumber, untrusted } from "../text";
 import { defineTool } from "../tool";
 
@@ -22,7 +22,7 @@ export const listPullRequestReviews = defineTool({
     return json({
       number: n,
       ...pageInfo(page, per_page, got.total, got.items.length),
-      reviews: got.items.map((r) => ({
+      reviews: fitBodies(got.items.map((r) => ({
         id: r.id,
         author: r.user?.login ?? "unknown",
         state: r.state,
@@ -30,7 +30,7 @@ export const listPullRequestReviews = defineTool({
         ...(r.commit_id ? { commit: r.commit_id } : {}),
         inline_comments: r.comments_count ?? 0,
         body: untrusted(r.body),
-      })),
+      }))),
     });
   },
 });

@@ -2,7 +2,7 @@
 import * as z from "zod";
 import type { GiteaReviewComment } from "../../../gitea/types";
 import { GITEA_TOOLS } from "../names";
-import { PER_PAGE, pageArgs, pageInfo } from "../paging";
+import { PER_PAGE, fitBodies, pageArgs, pageInfo } from "../paging";
 import { json, orNotFound, repoPath, targetNumber, untrusted } from "../text";
 import { defineTool } from "../tool";
 
@@ -37,7 +37,7 @@ export const listReviewComments = defineTool({
     return json({
       number: n,
       ...pageInfo(page, per_page, all.length, shown.length),
-      comments: shown.map((c) => ({
+      comments: fitBodies(shown.map((c) => ({
         id: c.id,
         review_id: c.review_id,
         author: c.user?.login ?? "unknown",
@@ -46,7 +46,7 @@ export const listReviewComments = defineTool({
         ...(c.created_at ? { created_at: c.created_at } : {}),
         ...(c.diff_hunk ? { diff_hunk: c.diff_hunk } : {}),
         body: untrusted(c.body),
-      })),
+      }))),
     });
   },
 });
