@@ -89,6 +89,8 @@ export type EntityData = {
   pull?: PullData;
   /** The trigger's text, sanitized (empty for assignment/label triggers). */
   triggerBody: string;
+  /** The trigger comment's id (its images are "on" `comment <id>`). */
+  triggerCommentId?: number;
   triggerAuthor: string;
   triggerAuthorName?: string;
 };
@@ -237,6 +239,7 @@ export async function fetchEntityData(client: GiteaClient, entity: Entity, trigg
     },
     ...(pull ? { pull } : {}),
     triggerBody,
+    ...(trigger.kind === "comment" ? { triggerCommentId: trigger.commentId } : {}),
     triggerAuthor: trigger.author.login,
     ...(trigger.author.fullName ? { triggerAuthorName: sanitizeUntrusted(trigger.author.fullName) } : {}),
   };

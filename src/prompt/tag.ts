@@ -18,6 +18,7 @@ import {
   formatReview,
   formatReviews,
   guard,
+  imageLines,
   tag,
 } from "./format";
 import { COMMENTS_PER_PAGE, formatCommentsWithGaps, omittedSection } from "./omitted";
@@ -148,7 +149,10 @@ export function eventSections(input: PromptInput, data: EntityData, ev: EventDes
   lines.push(tag("trigger_username", data.triggerAuthor || "unknown", true));
   if (data.triggerAuthorName) lines.push(tag("trigger_display_name", guard(data.triggerAuthorName), true));
   lines.push(tag("trigger_phrase", input.triggerPhrase, true));
-  if (data.triggerBody) lines.push(tag("trigger_comment", guard(data.triggerBody)));
+  if (data.triggerBody) {
+    const images = data.triggerCommentId !== undefined ? imageLines(data.images, `comment ${data.triggerCommentId}`) : [];
+    lines.push(tag("trigger_comment", [guard(data.triggerBody), ...images].join("\n")));
+  }
   return lines.join("\n");
 }
 
