@@ -155,7 +155,7 @@ describe("a new branch without commits", () => {
     world.script([
       {
         check: (req) => {
-          branch = /claude\/issue-\d+-\d{8}-\d{4}/.exec(JSON.stringify(req))![0];
+          branch = /claude\/issue-\d+-\d{8}-\d{4}-r\d+/.exec(JSON.stringify(req))![0];
         },
         reply: [toolUse("Bash", { command: "git push origin HEAD" })],
       },

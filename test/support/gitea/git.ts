@@ -340,7 +340,22 @@ export class GitRepo {
   }
 
   /** Files changed between two commits (rename detection on), like Gitea's diff. */
-  async changedFiles(from: string | null, to: string): Promise<RawChangedFile[]> {
+  /** Commits never change, so a diff between two of them is computed once (large pull requests are read page by page). */
+  private readonly diffCache = new Map<string, Promise<RawChangedFile[]>>();
+
+  changedFiles(from: string | null, to: string): Promise<RawChangedFile[]> {
+    const key = `${from ?? ""}..${to}`;
+    let cached = this.diffCache.get(key);
+    if (!cached) {
+      cached = this.computeChangedFiles(from, to);
+      cached.catch(() => this.diffCache.delete(key));
+      if (this.diffCache.size > 64) this.diffCache.clear();
+      this.diffCache.set(key, cached);
+    }
+    return cached.then((files) => files.map((f) => ({ ...f })));
+  }
+
+  private async computeChangedFiles(from: string | null, to: string): Promise<RawChangedFile[]> {
     const range = from ? [from, to] : ["--root", to];
     const cmd = from ? "diff" : "diff-tree";
     const base = from ? [cmd, "-M", "-z"] : [cmd, "-r", "-M", "-z", "--no-commit-id"];
