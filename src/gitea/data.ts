@@ -110,10 +110,18 @@ function sortAttachments(list: GiteaAttachment[], on: string, images: ImageData[
   }
 }
 
-/** Images embedded in a text, unless already listed as an attachment of the same place. */
-function embedded(text: string, on: string, images: ImageData[]): void {
+/**
+ * Images embedded in a text, unless already listed as an attachment of the
+ * same place. An attachment link is followed only to an attachment of this
+ * issue or pull request (or its comments): Gitea serves any attachment the
+ * token may read, and a link must not make the run fetch another
+ * repository's file for Claude.
+ */
+function embedded(text: string, on: string, images: ImageData[], known: Set<string>): void {
   for (const url of embeddedImageUrls(text)) {
-    if (!images.some((i) => i.on === on && (i.url === url || sameAttachment(i.url, url)))) images.push({ on, url });
+    if (images.some((i) => i.on === on && (i.url === url || sameAttachment(i.url, url)))) continue;
+    const uuid = uuidOf(url);
+    images.push(uuid !== undefined && !known.has(uuid) ? { on, url, skipped: "not an attachment of this issue or pull request" } : { on, url });
   }
 }
 
@@ -187,21 +195,24 @@ export async function fetchEntityData(client: GiteaClient, entity: Entity, trigg
   const images: ImageData[] = [];
   const others: AttachmentData[] = [];
   const where = entity.isPR ? "pull request" : "issue";
+  const known = new Set(
+    [...issueAssets, ...comments.flatMap((c) => c.assets ?? [])].map((a) => a.uuid?.toLowerCase() ?? uuidOf(a.browser_download_url)).filter((u): u is string => Boolean(u)),
+  );
   if (trigger.kind === "comment" && "body" in trigger) {
     const own = comments.find((c) => c.id === trigger.commentId);
     sortAttachments(own?.assets ?? [], `comment ${trigger.commentId}`, images, others);
-    embedded(triggerBody, `comment ${trigger.commentId}`, images);
+    embedded(triggerBody, `comment ${trigger.commentId}`, images, known);
   }
   sortAttachments(issueAssets, where, images, others);
-  embedded(body, where, images);
+  embedded(body, where, images, known);
   for (let i = kept.length - 1; i >= 0; i--) {
     sortAttachments(kept[i]!.assets ?? [], `comment ${kept[i]!.id}`, images, others);
-    embedded(keptData[i]!.body, `comment ${kept[i]!.id}`, images);
+    embedded(keptData[i]!.body, `comment ${kept[i]!.id}`, images, known);
   }
   for (let i = reviewData.length - 1; i >= 0; i--) {
     const r = reviewData[i]!;
-    embedded(r.body, `review ${r.id}`, images);
-    for (const c of r.comments) embedded(c.body, `review comment ${c.id}`, images);
+    embedded(r.body, `review ${r.id}`, images, known);
+    for (const c of r.comments) embedded(c.body, `review comment ${c.id}`, images, known);
   }
 
   return {

@@ -96,6 +96,10 @@ export async function downloadImages(
   let total = 0;
   const out: ImageData[] = [];
   for (const image of images) {
+    if (image.skipped) {
+      out.push(image);
+      continue;
+    }
     const target = serverUrlOf(image.url, { publicUrl: o.publicUrl, serverUrl: client.serverUrl, repository: `${client.owner}/${client.repo}` });
     if ("skipped" in target) {
       out.push({ ...image, skipped: target.skipped });

@@ -32,17 +32,23 @@ async function issueWithImages() {
   const c1 = world.gitea.addComment(REPO, issue.index, { user: USERS.bob, body: "placeholder" });
   const gif = world.gitea.addAttachment(REPO, { index: issue.index, commentId: c1.id, name: "anim.gif", content: GIF });
   const fake = world.gitea.addAttachment(REPO, { index: issue.index, commentId: c1.id, name: "not-really.png", content: Buffer.from("just text") });
-  world.gitea.editComment(c1.id, `Same on mobile: ![anim](${pub}/attachments/${gif.uuid}) and <img src="https://elsewhere.example/track.png">`);
+  // Someone else's file, readable by the token: a link to it must not make the run fetch it for Claude.
+  const privateIssue = world.gitea.createIssue(REPO, { title: "Elsewhere", body: "x", user: USERS.alice });
+  const foreign = world.gitea.addAttachment(REPO, { index: privateIssue.index, name: "secret.png", content: PNG });
+  world.gitea.editComment(
+    c1.id,
+    `Same on mobile: ![anim](${pub}/attachments/${gif.uuid}) and <img src="https://elsewhere.example/track.png"> ![x](/attachments/${foreign.uuid})`,
+  );
   const trigger = world.gitea.addComment(REPO, issue.index, {
     user: USERS.alice,
     body: `@claude what is wrong here? ![inline](/attachments/${shot.uuid})`,
   });
-  return { issue, trigger, shot, pdf, gif, fake };
+  return { issue, trigger, shot, pdf, gif, fake, foreign };
 }
 
 describe("images attached to or embedded in an issue and its comments", () => {
   it("are downloaded from this server for Claude to read, named next to where they appeared", async () => {
-    const { issue, trigger, gif } = await issueWithImages();
+    const { issue, trigger, gif, foreign } = await issueWithImages();
     const event = await issueCommentPayload(world.gitea, REPO, issue.index, trigger.id);
     const main = mainRequestsFrom(world);
     world.script([
@@ -77,6 +83,7 @@ describe("images attached to or embedded in an issue and its comments", () => {
     expect(prompt).toMatch(new RegExp(`\\[Image anim\\.gif: saved as ${dir}/comment-\\d+-1\\.gif \\(image/gif`));
     expect(prompt).toContain("[Image not-really.png: not downloaded (not a PNG, JPEG, GIF or WebP image by its content)]");
     expect(prompt).toContain("[Image https://elsewhere.example/track.png: not downloaded (not on this Gitea server)]");
+    expect(prompt).toContain(`[Image /attachments/${foreign.uuid}: not downloaded (not an attachment of this issue or pull request)]`);
     // Other attachments: name, type and size.
     expect(prompt).toMatch(/- spec\.pdf \(application\/pdf, 3 KB, attached to the issue\)/);
     const saved = readdirSync(dir);
@@ -91,6 +98,7 @@ describe("images attached to or embedded in an issue and its comments", () => {
     );
     expect(downloads.every((r) => r.auth === USERS.actions)).toBe(true);
     expect(downloads.some((r) => r.path === `/attachments/${gif.uuid}`)).toBe(true);
+    expect(downloads.some((r) => r.path === `/attachments/${foreign.uuid}`)).toBe(false);
     expect(world.gitea.violations.filter((v) => v.kind !== "unknown-query")).toEqual([]);
   });
 

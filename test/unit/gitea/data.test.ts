@@ -121,6 +121,7 @@ describe("fetchEntityData: an issue", () => {
     const comments = [
       { ...comment(1, at(-60), "see the log"), assets: [asset(101, "build\u200b.log", 2048)] },
       comment(2, at(-30), "embedded: ![shot](/attachments/0b6c1b9e-8d7a-4d7e-9a55-2f0f5c1d3e4a) and <img src='https://elsewhere.example/x.png'>"),
+      { ...comment(3, at(-20), "other repo: ![x](/attachments/11111111-2222-4333-8444-555555555555)"), assets: [{ ...asset(103, "pic.png"), uuid: "0b6c1b9e-8d7a-4d7e-9a55-2f0f5c1d3e4a" }] },
       { ...comment(9, at(60), "later"), assets: [asset(109, "later.txt")] },
     ];
     const { client, calls } = fakeClient({ comments, issueAssets: [asset(100, "screenshot.png", 10)] });
@@ -129,6 +130,10 @@ describe("fetchEntityData: an issue", () => {
     expect(data.attachments).toEqual([{ name: "build.log", url: "https://gitea.example.com/attachments/101", on: "comment 1", size: 2048 }]);
     expect(data.images).toEqual([
       { on: "issue", url: "https://gitea.example.com/attachments/100", name: "screenshot.png", size: 10 },
+      { on: "comment 3", url: "https://gitea.example.com/attachments/103", name: "pic.png" },
+      // An attachment of some other issue or repository is not fetched for Claude.
+      { on: "comment 3", url: "/attachments/11111111-2222-4333-8444-555555555555", skipped: "not an attachment of this issue or pull request" },
+      // One of this issue's attachments (of comment 3), embedded in comment 2: fetched.
       { on: "comment 2", url: "/attachments/0b6c1b9e-8d7a-4d7e-9a55-2f0f5c1d3e4a" },
       { on: "comment 2", url: "https://elsewhere.example/x.png" },
     ]);

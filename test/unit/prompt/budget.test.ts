@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import type { EntityData } from "../../../src/gitea/data";
 import { buildPrompt, estimateTokens } from "../../../src/prompt";
-import { allocate, leftRanges, relevance, threadOf } from "../../../src/prompt/budget";
+import { allocate, filesToRead, leftRanges, relevance, threadOf } from "../../../src/prompt/budget";
 import { truncateToTokens } from "../../../src/prompt/tokens";
 import { issueCommentInput, prCommentInput, prData } from "./fixtures";
 
@@ -155,6 +155,12 @@ describe("the parts", () => {
   it("share the room by need: nobody gets more than it needs", () => {
     expect(allocate(1000, { comments: 100, reviews: 0, files: 5000 })).toEqual({ comments: 100, reviews: 0, files: 900 });
     expect(allocate(1000, { comments: 5000, reviews: 5000, files: 5000 })).toEqual({ comments: 450, reviews: 250, files: 300 });
+  });
+
+  it("prepare reads every changed file when the list could fit, else what the files' share can list", () => {
+    expect(filesToRead(60_000, 7_000)).toBe(7_000);
+    expect(filesToRead(60_000, 30_000)).toBe(2_250);
+    expect(filesToRead(60_000, 3_000_000)).toBe(2_250);
   });
 
   it("left-out positions are ranges", () => {
