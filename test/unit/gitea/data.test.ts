@@ -261,6 +261,19 @@ describe("fetchEntityData: a pull request", () => {
     expect(data.images).toEqual([{ name: "a.png", url: "https://x/attachments/1", on: "pull request" }]);
   });
 
+  it("finds images embedded in reviews and their inline comments", async () => {
+    const { client } = fakeClient({
+      comments: [{ ...comment(1, at(-60), "x"), assets: [{ id: 5, name: "a.png", uuid: "0b6c1b9e-8d7a-4d7e-9a55-2f0f5c1d3e4a", browser_download_url: "https://g/attachments/0b6c1b9e-8d7a-4d7e-9a55-2f0f5c1d3e4a" }] }],
+      reviews: [{ id: 21, body: "See ![](https://g/acme/app/raw/branch/main/shot.png)", state: "COMMENT", user: user("carol"), comments_count: 1 }],
+      reviewComments: { 21: [{ id: 30, body: "<img src=\"/attachments/0b6c1b9e-8d7a-4d7e-9a55-2f0f5c1d3e4a\">", user: user("dave"), path: "a.ts", position: 1 }] },
+    });
+    const data = await fetchEntityData(client, pr(), commentTrigger(3));
+    expect(data.images?.filter((i) => i.on.startsWith("review"))).toEqual([
+      { on: "review 21", url: "https://g/acme/app/raw/branch/main/shot.png" },
+      { on: "review comment 30", url: "/attachments/0b6c1b9e-8d7a-4d7e-9a55-2f0f5c1d3e4a" },
+    ]);
+  });
+
   it("reads only as many changed files as asked and the first page of commits, and counts all of them", async () => {
     const files = Array.from({ length: 120 }, (_, i) => ({ filename: `f${i}.ts`, status: "added", additions: 1, deletions: 0, changes: 1 }));
     const commits = Array.from({ length: 70 }, (_, i) => ({ sha: `c${i}`, commit: { message: `m${i}` } }));
