@@ -3,9 +3,10 @@
 // Files are built into a scratch directory and renamed into place, so a test
 // running dist/ never sees a half-written or missing bundle.
 import { build } from "esbuild";
-import { mkdir, mkdtemp, readdir, rename, rm } from "node:fs/promises";
+import { createHash } from "node:crypto";
+import { mkdir, mkdtemp, readFile, readdir, rename, rm, writeFile } from "node:fs/promises";
 
-export const ENTRYPOINTS = ["prepare", "finish", "gitea-mcp", "progress-mcp"];
+export const ENTRYPOINTS = ["prepare", "finish", "broker", "git-guard", "claude-launcher"];
 
 const scratch = await mkdtemp(".dist-build-");
 try {
@@ -31,3 +32,12 @@ try {
 } finally {
   await rm(scratch, { recursive: true, force: true });
 }
+
+// action.yml runs only the bundles this build produced: their SHA-256 sits in its run: lines
+// ("<entry>.js <sha256>"), which the runner reads before any step (and so before Claude) runs.
+const sums = Object.fromEntries(
+  await Promise.all(ENTRYPOINTS.map(async (name) => [`${name}.js`, createHash("sha256").update(await readFile(`dist/${name}.js`)).digest("hex")])),
+);
+const actionYml = await readFile("action.yml", "utf8");
+const pinned = actionYml.replace(/\b([a-z-]+\.js) ([0-9a-f]{64}|0)\b/g, (whole, file) => (sums[file] ? `${file} ${sums[file]}` : whole));
+if (pinned !== actionYml) await writeFile("action.yml", pinned);

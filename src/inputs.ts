@@ -264,6 +264,12 @@ const schema = z.object({
   progress_secret: text,
   progress_audience: trimmed,
   progress_allowed_hosts: hostList,
+  subprocess_sandbox: z.string().transform((v, ctx) => {
+    const s = v.trim().toLowerCase() || "auto";
+    if (s === "auto" || s === "true" || s === "false") return s;
+    ctx.addIssue({ code: "custom", message: `expected 'auto', 'true' or 'false', got ${show(v)}` });
+    return z.NEVER;
+  }),
 });
 
 export type Inputs = z.output<typeof schema>;

@@ -36,8 +36,12 @@ export type RunState = {
     /** A branch name only this run uses: where its commits go when `name` moved on under it. */
     fallback?: string;
   };
-  /** git config key prepare set for push authentication; finish removes it. */
-  gitAuthKey?: string;
+  /** Where prepare saved the credentials it took out of `.git/config`; finish puts them back. */
+  gitCredentialsFile?: string;
+  /** Pull-request runs: the CLI's config files restored from the base branch; finish puts the PR's back. */
+  prConfig?: { protectedPaths: string[]; tracked: string[]; baseOnly: string[] };
+  /** The broker prepare started (src/boundary/broker.ts); finish stops it. */
+  broker?: { pid: number };
   jsonSchema: boolean;
   timeout: { minutes: number; markerFile: string };
   progress?: {

@@ -16,7 +16,11 @@ export const PREPARE_OUTPUTS = {
   model: "model",
   commentId: "comment_id",
   stateFile: "state_file",
+  /** SHA-256 of the state file as prepare last wrote it: finish refuses a state that changed during the run. */
+  stateDigest: "state_digest",
   branchName: "branch_name",
+  /** The broker prepare started; finish stops it. */
+  brokerPid: "broker_pid",
 } as const;
 
 /** Outputs of the finish step. */
@@ -31,6 +35,9 @@ export const FINISH_OUTPUTS = {
 /** Env action.yml gives the finish step, mapped from prepare's and the run step's outputs. */
 export const FINISH_ENV = {
   stateFile: "STATE_FILE",
+  stateDigest: "STATE_DIGEST",
+  commentId: "PREPARE_COMMENT_ID",
+  brokerPid: "BROKER_PID",
   prepareOutcome: "PREPARE_OUTCOME",
   runOutcome: "RUN_OUTCOME",
   runConclusion: "RUN_CONCLUSION",
@@ -40,14 +47,10 @@ export const FINISH_ENV = {
 } as const;
 
 /**
- * Env action.yml sets on the run step (the Claude process and the MCP servers
- * it starts inherit it): secrets reach our MCP servers this way, never through
- * a file.
+ * Env action.yml sets on the run step (the base action, and through it the
+ * Claude launcher): nothing secret. The Gitea token and the progress secret
+ * live in the broker's memory only (src/boundary/broker.ts).
  */
 export const RUN_ENV = {
-  giteaToken: "GITEA_TOKEN",
-  /** The job token, for redaction by value (gitea_token may be another token). */
-  jobToken: "GITHUB_TOKEN",
-  progressSecret: "CLAUDE_PROGRESS_SECRET",
   model: "ANTHROPIC_MODEL",
 } as const;

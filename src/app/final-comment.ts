@@ -24,40 +24,48 @@ export type FinalComment = {
 type Client = Pick<GiteaClient, "editComment" | "createComment" | "deleteComment">;
 
 /** Writes `body` into comment `id` of issue/PR `index`, replacing the comment when it cannot be edited. */
-export async function writeFinalComment(client: Client, o: { id: number; index: number; body: string; author?: string }): Promise<FinalComment> {
+export async function writeFinalComment(
+  client: Client,
+  o: { id: number; index: number; body: string; author?: string; /** Reading it answered 404: it is gone. */ deleted?: boolean },
+): Promise<FinalComment> {
+  if (o.deleted) return replace(client, o, { gone: true, why: "it was deleted", failure: "it was deleted" });
   try {
     const edited = await client.editComment(o.id, o.body);
     return { id: edited.id ?? o.id, ...(edited.html_url ? { url: edited.html_url } : {}), problems: [], warnings: [] };
   } catch (error) {
     const gone = error instanceof GiteaError && error.status === 404;
-    const why = gone ? `it was deleted (${describeError(error)})` : `editing it failed: ${describeError(error)}`;
-    const note = `\n\n<sub>This replaces the tracking comment ${o.id}, which could not be updated: ${gone ? "it was deleted" : "editing it kept failing"}.</sub>`;
-    let created;
-    try {
-      created = await client.createComment(o.index, `${o.body}${note}`, o.author);
-    } catch (postError) {
-      return {
-        problems: [`updating the tracking comment: ${describeError(error)}`, `posting a replacement for it: ${describeError(postError)}`],
-        warnings: [],
-      };
-    }
-    const result: FinalComment = {
-      id: created.id,
-      ...(created.html_url ? { url: created.html_url } : {}),
-      replaced: { oldId: o.id, why },
-      problems: [],
-      warnings: [`The tracking comment ${o.id} could not be updated (${why}); posted comment ${created.id} in its final state instead.`],
-    };
-    if (!gone) {
-      // The old comment still says Claude is working: take it away.
-      try {
-        await client.deleteComment(o.id);
-      } catch (deleteError) {
-        result.problems.push(
-          `updating the tracking comment: ${describeError(error)}; the replacement ${created.id} was posted, but the old comment could not be removed and still says Claude is working (${describeError(deleteError)})`,
-        );
-      }
-    }
-    return result;
+    return replace(client, o, { gone, why: gone ? `it was deleted (${describeError(error)})` : `editing it failed: ${describeError(error)}`, failure: describeError(error) });
   }
+}
+
+async function replace(
+  client: Client,
+  o: { id: number; index: number; body: string; author?: string },
+  cause: { gone: boolean; why: string; failure: string },
+): Promise<FinalComment> {
+  const note = `\n\n<sub>This replaces the tracking comment ${o.id}, which could not be updated: ${cause.gone ? "it was deleted" : "editing it kept failing"}.</sub>`;
+  let created;
+  try {
+    created = await client.createComment(o.index, `${o.body}${note}`, o.author);
+  } catch (postError) {
+    return { problems: [`updating the tracking comment: ${cause.failure}`, `posting a replacement for it: ${describeError(postError)}`], warnings: [] };
+  }
+  const result: FinalComment = {
+    id: created.id,
+    ...(created.html_url ? { url: created.html_url } : {}),
+    replaced: { oldId: o.id, why: cause.why },
+    problems: [],
+    warnings: [`The tracking comment ${o.id} could not be updated (${cause.why}); posted comment ${created.id} in its final state instead.`],
+  };
+  if (!cause.gone) {
+    // The old comment still says Claude is working: take it away.
+    try {
+      await client.deleteComment(o.id);
+    } catch (deleteError) {
+      result.problems.push(
+        `updating the tracking comment: ${cause.failure}; the replacement ${created.id} was posted, but the old comment could not be removed and still says Claude is working (${describeError(deleteError)})`,
+      );
+    }
+  }
+  return result;
 }

@@ -6,25 +6,28 @@
  */
 import { access } from "node:fs/promises";
 import { join } from "node:path";
+import { authEnv, fetchBranches, pushWorkBranch, remoteUrl } from "../boundary/push";
 import { readTimeoutMarker } from "../claude/executable";
-import { restoreHomeSettings } from "../claude/home-settings";
 import { readExecutionLog, type ExecutionSummary } from "../claude/log";
 import { renderStepSummary, type Conclusion } from "../claude/summary";
-import { progressConfigFromState } from "../dispatch/config";
 import { finalUpdate } from "../dispatch/messages";
 import { ProgressClient, describeDelivery } from "../dispatch/progress";
 import { GiteaClient, GiteaError } from "../gitea/client";
-import { GIT_STALL_ENV, Git, finalizeBranch, restoreGitAuth, spawnRunner, type BranchOutcome, type RemoteBranches } from "../gitea/git";
+import { GIT_STALL_ENV, Git, finalizeBranch, spawnRunner, type BranchOutcome, type RemoteBranches } from "../gitea/git";
 import { links as linksFor } from "../gitea/links";
 import { extractClaudeText, finalBody, type FinalState, type LinkSet } from "../gitea/tracking";
 import { giteaToken, readSomeInputs } from "../inputs";
+import { readRunnerEnv } from "../runner-env";
 import { redactingIO, type ActionIO } from "../io";
-import { readState, type RunState } from "../state";
+import type { RunState } from "../state";
+import type { EventContext } from "../gitea/context";
 import { FINISH_ENV, FINISH_OUTPUTS } from "../steps";
 import { describeError } from "./errors";
 import type { StepDeps } from "./deps";
 import { writeFinalComment } from "./final-comment";
 import { settle } from "./settle";
+import { restoreRun, stopRunBroker } from "./finish/cleanup";
+import { loadVerifiedState, progressTarget, readEventContext, verifiedComment } from "./finish/trust";
 
 export type FinishDeps = StepDeps;
 
@@ -47,19 +50,23 @@ export async function finish(deps: FinishDeps): Promise<number> {
     secrets.claude_code_oauth_token,
     secrets.claude_credentials?.accessToken,
   ]);
-  const stateFile = env[FINISH_ENV.stateFile] ?? "";
-  let state: RunState;
-  try {
-    state = await readState(stateFile);
-  } catch (error) {
-    io.warning(`Nothing to finish: no state from prepare (${describeError(error)}).`);
+  // The broker holds the tokens for Claude's tools: it goes first, whatever else happens.
+  stopRunBroker(env[FINISH_ENV.brokerPid], env.GITHUB_ACTION_PATH ?? "", (m) => io.warning(m));
+  const loaded = await loadVerifiedState(env);
+  if (loaded.state === undefined && "missing" in loaded) {
+    io.warning(`Nothing to finish: ${loaded.missing}.`);
     return 0;
   }
+  const runner = readRunnerEnv(env);
+  const event = await readEventContext(env);
+  const progressInputs = readSomeInputs(["progress_allowed_hosts", "progress_audience"], env);
+  if (loaded.state === undefined) return reportTampered(deps, io, token, runner.apiUrl, event, loaded.tampered, secrets.progress_secret, progressInputs);
+  const state: RunState = loaded.state;
 
   const now = deps.now ?? (() => new Date());
   const durationMs = now().getTime() - Date.parse(state.startedAt);
   const client = new GiteaClient({
-    apiUrl: state.apiUrl,
+    apiUrl: runner.apiUrl,
     token,
     owner: state.repository.owner,
     repo: state.repository.name,
@@ -72,9 +79,11 @@ export async function finish(deps: FinishDeps): Promise<number> {
 
   // The tracking comment's current text and the branch need nothing from the log: they start now,
   // in parallel with each other and with reading the log.
-  const currentP = state.comment ? settle(client.comment(state.comment.id)) : undefined;
-  const git = new Git(deps.git ?? spawnRunner, state.workspace, { ...GIT_STALL_ENV, ...env, GIT_TERMINAL_PROMPT: "0" });
-  const branchP = state.branch ? settle(finalizeBranch(git, remoteBranches(client, git, io), state.branch)) : undefined;
+  const commentId = Number(env[FINISH_ENV.commentId] ?? "") || undefined;
+  const currentP = commentId !== undefined ? settle(verifiedComment(client, commentId, state.entity?.number)) : undefined;
+  const git = new Git(deps.git ?? spawnRunner, runner.workspace, { ...GIT_STALL_ENV, ...env, GIT_TERMINAL_PROMPT: "0" });
+  const remote = { url: remoteUrl(runner.serverUrl, state.repository.fullName), token };
+  const branchP = state.branch ? settle(finalizeBranch(git, remoteBranches(client, git, io, remote, env), state.branch)) : undefined;
 
   // 1. What happened in the run.
   const structured = env[FINISH_ENV.structuredOutput] ?? "";
@@ -98,12 +107,7 @@ export async function finish(deps: FinishDeps): Promise<number> {
       problems.push(`settling the branch: ${describeError(settled.error)}`);
     }
   }
-  if (state.gitAuthKey) await restoreGitAuth(git, { key: state.gitAuthKey }).catch((e) => problems.push(`removing git auth: ${describeError(e)}`));
-
-  if (state.homeSettings) {
-    // claude_env values must not outlive the job in HOME (self-hosted runners keep it).
-    await restoreHomeSettings(state.homeSettings).catch((e) => problems.push(`restoring ~/.claude/settings.json: ${describeError(e)}`));
-  }
+  problems.push(...(await restoreRun(state, git, join(runner.runnerTemp, "claude-code-gitea"))));
 
   const linkSet = await branchLinks(client, state, branch, links, (m) => io.warning(m)).catch(() => ({}) as LinkSet);
   linkSet.run = state.runUrl;
@@ -114,7 +118,8 @@ export async function finish(deps: FinishDeps): Promise<number> {
   const deleted = current !== undefined && !current.ok && current.error instanceof GiteaError && current.error.status === 404;
   if (current && !current.ok && !deleted) problems.push(`reading the tracking comment: ${describeError(current.error)}`);
   if (problems.length) outcome = finishFailed(decided, problems);
-  if (state.comment) {
+  // An unverified comment is never edited (it may not be this run's); a deleted one is replaced.
+  if (commentId !== undefined && (current?.ok || (deleted && state.entity))) {
     try {
       const body = finalBody({
         state: outcome.state,
@@ -126,10 +131,10 @@ export async function finish(deps: FinishDeps): Promise<number> {
         claudeText: current?.ok ? extractClaudeText(current.value.body) : (summary?.result?.text ?? ""),
         ...(branch?.movedFrom && branch.note ? { notes: [`${branch.note}.`] } : {}),
       });
-      const final = await writeFinalComment(client, { id: state.comment.id, index: state.entity?.number ?? 0, body: io.redactor.redact(body) });
+      const final = await writeFinalComment(client, { id: commentId, index: state.entity?.number ?? 0, body: io.redactor.redact(body), deleted });
       for (const w of final.warnings) io.warning(w);
       problems.push(...final.problems);
-      if (final.id !== undefined && final.id !== state.comment.id) io.setOutput(FINISH_OUTPUTS.commentId, String(final.id));
+      if (final.id !== undefined && final.id !== commentId) io.setOutput(FINISH_OUTPUTS.commentId, String(final.id));
     } catch (error) {
       problems.push(`updating the tracking comment: ${describeError(error)}`);
     }
@@ -154,31 +159,25 @@ export async function finish(deps: FinishDeps): Promise<number> {
   if (problems.length) outcome = finishFailed(decided, problems);
 
   // 5. The backend.
-  if (state.progress) {
-    const progress = new ProgressClient(
-      progressConfigFromState(
-        state.progress,
-        { repository: state.repository.fullName, runId: env.GITHUB_RUN_ID ?? "", secret: secrets.progress_secret, redact: io.redactor.secrets },
-        { env, log: (m) => io.info(m), ...(deps.progressDelivery ? { delivery: deps.progressDelivery } : {}) },
-      ),
-    );
-    const reason = progress.unavailableReason();
-    if (reason) io.warning(`Progress: ${reason}.`);
-    else {
-      const update = finalUpdate({
-        conclusion: outcome.conclusion,
-        ...(branch?.branch ? { branch: branch.branch } : {}),
-        links: {
-          ...(linkSet.branch ? { branchUrl: linkSet.branch.url } : {}),
-          ...(linkSet.compare ? { compareUrl: linkSet.compare } : {}),
-          ...(linkSet.pr ? { prUrl: linkSet.pr } : {}),
-        },
-        ...(structured ? { structuredOutput: structured } : {}),
-        ...(outcome.reason && outcome.conclusion !== "success" ? { error: outcome.reason } : {}),
-      });
-      io.info(`Progress: ${describeDelivery(await progress.send(update))}`);
-    }
-  }
+  await sendFinal(deps, io, {
+    event,
+    allowedHosts: progressInputs.progress_allowed_hosts,
+    audience: progressInputs.progress_audience,
+    ...(state.progress?.seqFile ? { seqFile: state.progress.seqFile } : {}),
+    repository: state.repository.fullName,
+    secret: secrets.progress_secret,
+    update: finalUpdate({
+      conclusion: outcome.conclusion,
+      ...(branch?.branch ? { branch: branch.branch } : {}),
+      links: {
+        ...(linkSet.branch ? { branchUrl: linkSet.branch.url } : {}),
+        ...(linkSet.compare ? { compareUrl: linkSet.compare } : {}),
+        ...(linkSet.pr ? { prUrl: linkSet.pr } : {}),
+      },
+      ...(structured ? { structuredOutput: structured } : {}),
+      ...(outcome.reason && outcome.conclusion !== "success" ? { error: outcome.reason } : {}),
+    }),
+  });
 
   // 6. Outputs.
   io.setOutput(FINISH_OUTPUTS.conclusion, outcome.conclusion);
@@ -249,15 +248,30 @@ function finishFailed(outcome: Outcome, problems: string[]): Outcome {
   return fail(`${before}, but finishing the run failed: ${problems.join("; ")}`);
 }
 
-/** Branch reads and deletes over the API; a delete the API keeps refusing is done with git, so no unused branch is left behind. */
-function remoteBranches(client: GiteaClient, git: Git, io: ActionIO): RemoteBranches {
+/**
+ * Branch reads and deletes over the API (a delete the API keeps refusing is
+ * done with git, so no unused branch is left behind); pushes and fetches of
+ * this repository through src/boundary/push.ts.
+ */
+function remoteBranches(
+  client: GiteaClient,
+  git: Git,
+  io: ActionIO,
+  remote: { url: string; token: string },
+  env: Record<string, string | undefined>,
+): RemoteBranches {
   return {
     branch: (name) => client.branch(name),
+    async push(branch, target) {
+      const pushed = await pushWorkBranch({ workspace: git.cwd, remote, branch: branch.name, ...(target ? { target } : {}), startSha: branch.startSha, env: { ...GIT_STALL_ENV, ...env } });
+      return { ok: pushed.ok, message: pushed.message, ...(!pushed.ok && pushed.reason === "non-fast-forward" ? { nonFastForward: true } : {}) };
+    },
+    fetch: async (name) => (await fetchBranches({ workspace: git.cwd, remote, branches: [name], env: { ...GIT_STALL_ENV, ...env } })).ok,
     async deleteBranch(name) {
       try {
         await client.deleteBranch(name);
       } catch (error) {
-        const pushed = await git.tryRun(["push", "--quiet", "origin", "--delete", `refs/heads/${name}`]);
+        const pushed = await new Git(spawnRunner, git.cwd, { ...env, ...authEnv(remote) }).tryRun(["-c", "core.hooksPath=/dev/null", "push", "--quiet", remote.url, "--delete", `refs/heads/${name}`]);
         if (pushed.code !== 0) throw error;
         io.warning(`${describeError(error)}; deleted ${name} with git push instead.`);
       }
@@ -297,4 +311,90 @@ function parseJson(text: string): unknown {
   } catch {
     return undefined;
   }
+}
+
+type FinalTarget = {
+  event: EventContext | undefined;
+  allowedHosts: string[];
+  audience: string;
+  seqFile?: string;
+  repository: string;
+  secret: string;
+  update: ReturnType<typeof finalUpdate>;
+};
+
+/** The backend's final update, to the endpoint the event named and finish's own allow-list accepts. */
+async function sendFinal(deps: FinishDeps, io: ReturnType<typeof redactingIO>, t: FinalTarget): Promise<void> {
+  const target = progressTarget(t.event, t.allowedHosts);
+  if (!target.endpoint) {
+    if ("problem" in target && target.problem) io.warning(`Progress: ${target.problem}`);
+    return;
+  }
+  const progress = new ProgressClient({
+    endpoint: target.endpoint,
+    allowedHosts: t.allowedHosts,
+    repository: t.repository,
+    runId: deps.env.GITHUB_RUN_ID ?? "",
+    ...(target.correlationId ? { correlationId: target.correlationId } : {}),
+    ...(t.audience ? { audience: t.audience } : {}),
+    ...(t.seqFile ? { seqFile: t.seqFile } : {}),
+    ...(t.secret ? { secret: t.secret } : {}),
+    redact: io.redactor.secrets,
+    env: deps.env,
+    log: (m) => io.info(m),
+    ...(deps.progressDelivery ? { delivery: deps.progressDelivery } : {}),
+  });
+  const reason = progress.unavailableReason();
+  if (reason) io.warning(`Progress: ${reason}.`);
+  else io.info(`Progress: ${describeDelivery(await progress.send(t.update))}`);
+}
+
+/**
+ * The state file changed during the run: nothing in it is believed. The
+ * tracking comment (prepare's output, verified with Gitea) and the backend
+ * are told, the run fails.
+ */
+async function reportTampered(
+  deps: FinishDeps,
+  io: ReturnType<typeof redactingIO>,
+  token: string,
+  apiUrl: string,
+  event: EventContext | undefined,
+  why: string,
+  secret: string,
+  progressInputs: { progress_allowed_hosts: string[]; progress_audience: string },
+): Promise<number> {
+  const reason = `Finishing the run failed: ${why}.`;
+  io.error(reason);
+  if (event) {
+    const client = new GiteaClient({
+      apiUrl,
+      token,
+      owner: event.repository.owner,
+      repo: event.repository.name,
+      ...(deps.transport ? { transport: deps.transport } : {}),
+      ...(deps.retry ? { retry: deps.retry } : {}),
+      log: (m) => io.warning(m),
+    });
+    const commentId = Number(deps.env[FINISH_ENV.commentId] ?? "") || undefined;
+    if (commentId !== undefined) {
+      try {
+        await verifiedComment(client, commentId, event.kind === "entity" ? event.entity.number : undefined);
+        await client.editComment(commentId, io.redactor.redact(finalBody({ state: { kind: "error", reason }, links: {} })));
+      } catch (error) {
+        io.error(`finish: updating the tracking comment: ${describeError(error)}`);
+      }
+    }
+    await sendFinal(deps, io, {
+      event,
+      allowedHosts: progressInputs.progress_allowed_hosts,
+      audience: progressInputs.progress_audience,
+      repository: event.repository.fullName,
+      secret,
+      update: finalUpdate({ conclusion: "failure", links: {}, error: reason }),
+    });
+  }
+  await io.appendSummary(`## Claude Code\n\n**failure**: ${reason}\n`).catch(() => undefined);
+  io.setOutput(FINISH_OUTPUTS.conclusion, "failure");
+  return 1;
 }

@@ -9,7 +9,8 @@
  *   6. state      side effects begin: the state file lets finish close what follows
  *   7. start      round 2: tracking comment, working branch, first progress update
  *   8. prompt     the prompt file
- *   9. files      MCP config, tool lists, settings, claude_args
+ *   9. boundary   the broker (holds the tokens), the checked git, the CLI launcher, permission
+ *                 rules (src/boundary); then MCP config, tool lists, settings, claude_args
  *  10. outputs    what the run step and finish read
  *
  * Gitea round trips before the run step: (1) version, pull request, every
@@ -19,9 +20,7 @@
  */
 import { planClaude } from "../claude/plan";
 import { snapshotHomeSettings } from "../claude/home-settings";
-import { OIDC_WITHHELD_REASON } from "../dispatch/config";
 import { EndpointError, validateProgressEndpoint } from "../dispatch/endpoint";
-import { oidcAvailable } from "../dispatch/oidc";
 import { startUpdate } from "../dispatch/messages";
 import { GiteaClient } from "../gitea/client";
 import type { EntityData } from "../gitea/data";
@@ -34,6 +33,7 @@ import type { RunMode } from "../state";
 import { PREPARE_OUTPUTS } from "../steps";
 import { describeError } from "./errors";
 import { settle, unwrap } from "./settle";
+import { setUpBoundary } from "./prepare/boundary";
 import { writeFiles } from "./prepare/claude-files";
 import { PrepareContext, type PrepareDeps } from "./prepare/context";
 import { readEvent } from "./prepare/event";
@@ -153,7 +153,6 @@ async function phases(run: PrepareContext): Promise<number> {
   const progressP = settle(ctx.kind === "dispatch" && state.progress ? sendProgress(run, startUpdate({ description: ctx.description })) : Promise.resolve());
   // The images of the issue or pull request download beside round 2 (a failed read of the data is reported in phase 8).
   const dataP = gathered.data?.then((d) => (d.ok && d.value.images?.length ? settle(withImages(run, client, d.value, base.base)) : d));
-  if (state.progress && oidcAvailable(run.deps.env) && !inputs.progress_secret) io.notice(`Progress: ${OIDC_WITHHELD_REASON}.`);
   const [commentR, branchR, progressR] = await Promise.all([commentP, branchP, progressP]);
   const comment = commentR.ok ? commentR.value : undefined;
   if (comment) {
@@ -167,7 +166,7 @@ async function phases(run: PrepareContext): Promise<number> {
   unwrap(progressR);
   if (branch) {
     state.branch = branch.work;
-    if (branch.authKey) state.gitAuthKey = branch.authKey;
+    if (branch.restored?.protectedPaths.length) state.prConfig = branch.restored;
     io.setOutput(PREPARE_OUTPUTS.branchName, branch.work.name);
     io.info(`Working branch: ${branch.work.name} (${branch.work.isNew ? `new, from ${branch.work.base}` : "pull request head"}).`);
   }
@@ -177,9 +176,21 @@ async function phases(run: PrepareContext): Promise<number> {
   const data: EntityData | undefined = dataP ? unwrap(await dataP) : undefined;
   const prompt = await writePrompt(run, { ctx, mode, data, commentId: comment?.id, branch: branch?.work, publicUrl: base.base, runUrl });
 
-  // 9. MCP config, tools, settings and claude_args.
+  // 9. The trust boundary (broker, checked git, launcher, permission rules), then the MCP config,
+  // tool lists, settings and claude_args.
   const readDirs = data?.images?.some((i) => i.file) ? [imageDir(runner.runnerTemp)] : [];
-  const files = await writeFiles(run, plan, ctx, state, comment?.id, branch?.work, base.base, readDirs);
+  const boundary = await setUpBoundary(run, {
+    ctx,
+    state,
+    executable,
+    branch: branch?.work,
+    commentId: comment?.id,
+    publicUrl: base.base,
+    protectedPaths: branch?.restored?.protectedPaths ?? [],
+    // The downloaded images: Claude may read them (an additional directory, read-only).
+    readDirs,
+  });
+  const files = await writeFiles(run, plan, ctx, state, branch?.work, boundary, readDirs);
   for (const note of files.notices) io.notice(note);
   if (runner.home) state.homeSettings = await snapshotHomeSettings(runner.home, run.workDir);
 
@@ -187,7 +198,7 @@ async function phases(run: PrepareContext): Promise<number> {
   io.setOutput(PREPARE_OUTPUTS.promptFile, prompt.file);
   io.setOutput(PREPARE_OUTPUTS.claudeArgs, files.claudeArgs);
   io.setOutput(PREPARE_OUTPUTS.settingsFile, files.settingsFile);
-  io.setOutput(PREPARE_OUTPUTS.claudeExecutable, executable.executable);
+  io.setOutput(PREPARE_OUTPUTS.claudeExecutable, boundary.claudeExecutable);
   io.setOutput(PREPARE_OUTPUTS.model, files.model);
   io.setOutput(PREPARE_OUTPUTS.containsTrigger, "true");
   await run.saveState();

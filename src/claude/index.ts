@@ -12,14 +12,13 @@ export {
   parseCliVersion,
   compareVersions,
   timeoutSeconds,
-  wrapperScript,
   defaultWrapperDir,
   defaultMarkerFile,
   WRAPPER_MARKER,
 } from "./executable";
 export type { PrepareExecutableOptions, PreparedExecutable, Installer } from "./executable";
-export { defaultToolLists, finalToolLists, GITEA_COMMENT_TOOL, GITEA_COMMIT_TOOL, FILE_TOOLS, GIT_BASH_TOOLS, WEB_TOOLS } from "./tools";
-export type { DefaultToolListOptions } from "./tools";
+export { actionToolLists, finalToolLists, WEB_TOOLS } from "./tools";
+
 export type { McpServer, McpServers, McpStdioServer, McpRemoteServer } from "./mcp-config";
 export { readExecutionLog, summarizeExecutionLog, JsonElementScanner, SummaryBuilder } from "./log";
 export type { ExecutionSummary } from "./log";

@@ -184,10 +184,12 @@ export interface WriteOptions {
   dir: string;
   /** The action's MCP servers (gitea, progress, …). */
   forkServers: Record<string, McpServer>;
-  /** The action's allowed tools (see defaultToolLists). */
+  /** The action's allowed tools (see actionToolLists). */
   forkAllowedTools: readonly string[];
   /** The action's disallowed tools; default WebSearch, WebFetch. */
   forkDisallowedTools?: readonly string[];
+  /** Rules the trust boundary denies: never lifted by the user's lists, and written into the settings file as well. */
+  boundaryDisallowedTools?: readonly string[];
   fs?: ClaudeFs;
 }
 
@@ -211,6 +213,14 @@ export const FILE_NAMES = {
   appendSystemPrompt: "append-system-prompt.md",
 } as const;
 
+/** The settings with the boundary's deny rules added to `permissions.deny` (the CLI applies deny from every source). */
+function withDeniedRules(settings: Settings, denied: readonly string[]): Settings {
+  if (!denied.length) return settings;
+  const permissions = (settings.permissions ?? {}) as Record<string, unknown>;
+  const deny = Array.isArray(permissions.deny) ? (permissions.deny as string[]) : [];
+  return { ...settings, permissions: { ...permissions, deny: unionTools(deny, denied) } };
+}
+
 /** Writes the files the plan needs and builds the final claude_args. */
 export async function writeClaudeFiles(plan: ClaudePlan, options: WriteOptions): Promise<ClaudeFiles> {
   const fs = options.fs ?? nodeFs();
@@ -222,12 +232,13 @@ export async function writeClaudeFiles(plan: ClaudePlan, options: WriteOptions):
   const mcpConfigFile = join(options.dir, FILE_NAMES.mcpConfig);
   await writeMcpConfigFile(mcpConfigFile, mergeWithForkServers(options.forkServers, plan.mcpServers, notice), fs);
   const settingsFile = join(options.dir, FILE_NAMES.settings);
-  await writeSettingsFile(settingsFile, plan.settings, fs);
+  await writeSettingsFile(settingsFile, withDeniedRules(plan.settings, options.boundaryDisallowedTools ?? []), fs);
 
   const tools = finalToolLists(
     {
       forkAllowed: options.forkAllowedTools,
       forkDisallowed: options.forkDisallowedTools ?? WEB_TOOLS,
+      ...(options.boundaryDisallowedTools ? { boundaryDenied: options.boundaryDisallowedTools } : {}),
       userAllowed: plan.allowedTools,
       userDisallowed: plan.disallowedTools,
     },

@@ -1,29 +1,16 @@
 /**
- * Tool permission lists: the action's defaults, the `allowed_tools` /
- * `disallowed_tools` inputs and the user's `--allowedTools` /
- * `--disallowedTools` in claude_args, merged into ONE list each (the pinned
- * base action would let a repeated flag's last value win, or merge them
- * unpredictably, so the action emits each flag exactly once).
+ * Tool permission lists: the action's (the trust boundary's rules and the
+ * run's MCP tools), the `allowed_tools` / `disallowed_tools` inputs and the
+ * user's `--allowedTools` / `--disallowedTools` in claude_args, merged into
+ * ONE list each (the pinned base action would let a repeated flag's last
+ * value win, or merge them unpredictably, so the action emits each flag
+ * exactly once).
  *
- * Tool names this module defines locally (the MCP servers own the real
- * definitions; these must stay equal to theirs):
- *   mcp__gitea__update_claude_comment, mcp__gitea__commit_files.
+ * Two kinds of deny: defaults a user may lift by allowing the tool
+ * (WebSearch, WebFetch), and the boundary's, which nothing lifts.
  */
 import { inputError, shown, type ClaudeInputName } from "./problems";
 
-export const GITEA_COMMENT_TOOL = "mcp__gitea__update_claude_comment";
-export const GITEA_COMMIT_TOOL = "mcp__gitea__commit_files";
-
-export const FILE_TOOLS = ["Edit", "MultiEdit", "Glob", "Grep", "LS", "Read", "Write"] as const;
-export const GIT_BASH_TOOLS = [
-  "Bash(git add:*)",
-  "Bash(git commit:*)",
-  "Bash(git push:*)",
-  "Bash(git status:*)",
-  "Bash(git diff:*)",
-  "Bash(git log:*)",
-  "Bash(git rm:*)",
-] as const;
 /** Disallowed unless the user allows them. */
 export const WEB_TOOLS = ["WebSearch", "WebFetch"] as const;
 
@@ -84,49 +71,27 @@ export function toolRulesFromInput(items: readonly string[], input: "allowed_too
   return rules;
 }
 
-export interface DefaultToolListOptions {
-  useCommitSigning: boolean;
-  /** The `allowed_tools` input (rules). */
-  allowedTools: readonly string[];
-  /** The `disallowed_tools` input (rules). */
-  disallowedTools: readonly string[];
-  /** More tools the caller's MCP servers offer (e.g. read-only gitea tools, the progress tool). */
-  extraAllowedTools?: readonly string[];
-}
-
-/**
- * The action's tool lists (pure): file tools, the tracking-comment tool, the
- * caller's MCP tools, and git through Bash, or through the Gitea contents API
- * with use_commit_signing; WebSearch and WebFetch are disallowed unless
- * allowed. The user's lists are appended; duplicates removed.
- */
-export function defaultToolLists(options: DefaultToolListOptions): { allowed: string[]; disallowed: string[] } {
-  const allowed = unionTools(
-    FILE_TOOLS,
-    [GITEA_COMMENT_TOOL],
-    options.extraAllowedTools ?? [],
-    options.useCommitSigning ? [GITEA_COMMIT_TOOL] : GIT_BASH_TOOLS,
-    options.allowedTools,
-  );
-  const userAllowed = new Set(options.allowedTools);
-  const disallowed = unionTools(
-    WEB_TOOLS.filter((t) => !userAllowed.has(t)),
-    options.disallowedTools,
-  );
-  return { allowed, disallowed };
+/** The action's own lists (pure): the boundary's rules and the run's MCP tools; web tools off by default. */
+export function actionToolLists(o: { boundaryAllowed: readonly string[]; boundaryDenied: readonly string[]; mcpTools: readonly string[] }): {
+  allowed: string[];
+  disallowed: string[];
+} {
+  return { allowed: unionTools(o.boundaryAllowed, o.mcpTools), disallowed: unionTools(WEB_TOOLS, o.boundaryDenied) };
 }
 
 /**
  * The final lists: the action's (`fork*`) and the user's (inputs and
- * claude_args). A rule the user allows leaves the action's disallowed list;
- * a rule the user disallows leaves the allowed list (the CLI's deny would win
- * anyway). A rule the user both allows and disallows stays disallowed, with
- * a notice.
+ * claude_args). A rule the user allows leaves the action's disallowed list,
+ * unless the boundary denies it (`boundaryDenied`: never lifted, with a
+ * notice); a rule the user disallows leaves the allowed list (the CLI's deny
+ * would win anyway). A rule the user both allows and disallows stays
+ * disallowed, with a notice.
  */
 export function finalToolLists(
   lists: {
     forkAllowed: readonly string[];
     forkDisallowed: readonly string[];
+    boundaryDenied?: readonly string[];
     userAllowed: readonly string[];
     userDisallowed: readonly string[];
   },
@@ -134,11 +99,13 @@ export function finalToolLists(
 ): { allowed: string[]; disallowed: string[] } {
   const userAllowed = new Set(lists.userAllowed);
   const userDisallowed = new Set(lists.userDisallowed);
+  const boundary = new Set(lists.boundaryDenied ?? []);
   for (const rule of lists.userAllowed) {
     if (userDisallowed.has(rule)) notice(`Tool '${rule}' is both allowed and disallowed; it stays disallowed.`);
+    if (boundary.has(rule)) notice(`Tool rule '${rule}' stays denied: it would cross the action's trust boundary (see SECURITY.md).`);
   }
   const disallowed = unionTools(
-    lists.forkDisallowed.filter((r) => !userAllowed.has(r) || userDisallowed.has(r)),
+    lists.forkDisallowed.filter((r) => boundary.has(r) || !userAllowed.has(r) || userDisallowed.has(r)),
     lists.userDisallowed,
   );
   const denied = new Set(disallowed);

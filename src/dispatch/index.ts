@@ -14,7 +14,7 @@ export {
   type ProgressUpdate,
 } from "./progress";
 export { finalUpdate, parseStructuredOutput, startUpdate, type FinalInput, type FinalLinks } from "./messages";
-export { OIDC_WITHHELD_REASON, PROGRESS_MCP_ENV, defaultSeqFile, progressConfigFromEnv, progressConfigFromState, progressMcpEnv, type ProgressSettings } from "./config";
+export { defaultSeqFile, progressConfigFromState, type ProgressSettings } from "./config";
 export { PROGRESS_HEADERS, signBody, signatureMatches } from "./signature";
 export { OIDC_ENV, oidcAvailable } from "./oidc";
 export { nextSeq, currentSeq, SeqError } from "./seq";

@@ -48,6 +48,8 @@ export type Entity = {
   labels: string[];
   assignees: string[];
   htmlUrl: string;
+  /** A pull request's head commit as the event saw it (pull_request* payloads carry it; comments do not). */
+  headSha?: string;
 };
 
 /** Where the request for Claude came from, with its text. */
@@ -159,6 +161,7 @@ class Reader {
       labels: this.names(o.labels, "name"),
       assignees,
       htmlUrl: this.optStr(o.html_url),
+      ...(isPR && isObj(o.head) && typeof o.head.sha === "string" && /^[0-9a-f]{40,64}$/i.test(o.head.sha) ? { headSha: o.head.sha } : {}),
     };
   }
 }

@@ -1,8 +1,8 @@
 /**
- * git in the workspace, always as argv arrays spawned asynchronously. Push
- * authentication is an http.extraheader in the repository's local config (as
- * actions/checkout does), so the token never appears in a URL, an argument or
- * a log; finish restores what was there before.
+ * git in the workspace, always as argv arrays spawned asynchronously: the
+ * working branch (checkout, new branches), and settling it after the run.
+ * Authentication is the caller's: a Git whose environment carries the token
+ * (src/boundary/push.ts authEnv), never the repository's config.
  */
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -70,55 +70,10 @@ export class Git {
   }
 }
 
-/** `http.<scheme>://<host>/.extraheader` for the remote's server. */
-export function authConfigKey(remoteUrl: string): string {
-  const url = new URL(remoteUrl);
-  return `http.${url.protocol}//${url.host}/.extraheader`;
-}
-
-export function authHeaderValue(token: string): string {
-  return `AUTHORIZATION: basic ${Buffer.from(`x-access-token:${token}`).toString("base64")}`;
-}
-
-/**
- * Where the header that was there before (actions/checkout's, with the job
- * token) waits while ours is in place: in the same local config, so no copy
- * of it is written anywhere else.
- */
-export const SAVED_HEADER_KEY = "claude-code-gitea.saved-extraheader";
-
-/** The config key prepare set; finish passes it back to restoreGitAuth. */
-export type GitAuth = { key: string };
-
-/** Sets identity and push auth; returns what finish needs to undo the auth. */
-export async function configureGit(
-  git: Git,
-  options: { name: string; email: string; token: string },
-): Promise<GitAuth | undefined> {
+/** Sets the identity Claude's commits carry. (Credentials never go into the repository's config: see src/boundary/push.ts.) */
+export async function configureGit(git: Git, options: { name: string; email: string }): Promise<void> {
   await git.run(["config", "--local", "user.name", options.name]);
   await git.run(["config", "--local", "user.email", options.email]);
-  const remote = (await git.tryRun(["remote", "get-url", "origin"])).stdout.trim();
-  if (!/^https?:\/\//.test(remote) || !options.token) return undefined;
-  const key = authConfigKey(remote);
-  const existing = await git.tryRun(["config", "--local", "--get-all", key]);
-  const alreadySaved = (await git.tryRun(["config", "--local", "--get-all", SAVED_HEADER_KEY])).code === 0;
-  if (existing.code === 0 && !alreadySaved) {
-    for (const value of existing.stdout.split("\n").filter(Boolean)) {
-      await git.run(["config", "--local", "--add", SAVED_HEADER_KEY, value]);
-    }
-  }
-  await git.tryRun(["config", "--local", "--unset-all", key]);
-  await git.run(["config", "--local", key, authHeaderValue(options.token)]);
-  return { key };
-}
-
-/** Removes our header and puts back the one that was there before, if any. */
-export async function restoreGitAuth(git: Git, auth: GitAuth): Promise<void> {
-  await git.tryRun(["config", "--local", "--unset-all", auth.key]);
-  const saved = await git.tryRun(["config", "--local", "--get-all", SAVED_HEADER_KEY]);
-  if (saved.code !== 0) return;
-  for (const value of saved.stdout.split("\n").filter(Boolean)) await git.run(["config", "--local", "--add", auth.key, value]);
-  await git.tryRun(["config", "--local", "--unset-all", SAVED_HEADER_KEY]);
 }
 
 const pad = (n: number) => String(n).padStart(2, "0");
@@ -158,10 +113,14 @@ export type WorkBranch = {
   fallback?: string;
 };
 
-/** Checks out an open same-repository PR's head branch (pushes go back to it). */
-export async function checkoutPullBranch(git: Git, headRef: string, baseRef: string): Promise<WorkBranch> {
-  await git.run(["fetch", "--no-tags", "origin", `+refs/heads/${headRef}:refs/remotes/origin/${headRef}`]);
-  await git.run(["checkout", "-B", headRef, `refs/remotes/origin/${headRef}`]);
+/**
+ * Checks out an open same-repository PR's head branch (pushes go back to it),
+ * at `sha` when given: the commit the trigger saw, not whatever the branch
+ * points to by now.
+ */
+export async function checkoutPullBranch(git: Git, headRef: string, baseRef: string, sha?: string, remote = "origin"): Promise<WorkBranch> {
+  await git.run(["fetch", "--no-tags", remote, `+refs/heads/${headRef}:refs/remotes/origin/${headRef}`]);
+  await git.run(["checkout", "-B", headRef, sha ? await commitAt(git, sha, headRef) : `refs/remotes/origin/${headRef}`]);
   await git.tryRun(["branch", `--set-upstream-to=origin/${headRef}`, headRef]);
   const startSha = await git.run(["rev-parse", "HEAD"]);
   return { name: headRef, base: baseRef, startSha, isNew: false, pushable: true };
@@ -172,13 +131,23 @@ export async function checkoutPullBranch(git: Git, headRef: string, baseRef: str
  * as refs/pull/7/head for a fork's PR). Nothing is pushed: Claude's first push
  * creates it, and finish deletes it if it ends up with no commits.
  */
-export async function createWorkBranch(git: Git, name: string, from: { ref: string; base: string }): Promise<WorkBranch> {
+export async function createWorkBranch(git: Git, name: string, from: { ref: string; base: string; sha?: string }, remote = "origin"): Promise<WorkBranch> {
   const tracking = from.ref.startsWith("refs/") ? `refs/remotes/origin/claude-base/${name}` : `refs/remotes/origin/${from.ref}`;
   const source = from.ref.startsWith("refs/") ? from.ref : `refs/heads/${from.ref}`;
-  await git.run(["fetch", "--no-tags", "origin", `+${source}:${tracking}`]);
-  await git.run(["checkout", "-B", name, tracking]);
+  await git.run(["fetch", "--no-tags", remote, `+${source}:${tracking}`]);
+  await git.run(["checkout", "-B", name, from.sha ? await commitAt(git, from.sha, from.ref) : tracking]);
   const startSha = await git.run(["rev-parse", "HEAD"]);
   return { name, base: from.base, startSha, isNew: true, pushable: true };
+}
+
+/** `sha` when it is in the fetched history; a clear error when the ref moved away from it (a force-push after the trigger). */
+async function commitAt(git: Git, sha: string, ref: string): Promise<string> {
+  if (!/^[0-9a-f]{40,64}$/i.test(sha)) throw new Error(`'${sha}' is not a commit id`);
+  const found = await git.tryRun(["cat-file", "-e", `${sha}^{commit}`]);
+  if (found.code !== 0) {
+    throw new Error(`The pull request's head was ${sha.slice(0, 12)} when this run was triggered, but ${ref} no longer contains that commit (force-pushed since). Trigger Claude again.`);
+  }
+  return sha;
 }
 
 export type BranchOutcome = {
@@ -192,48 +161,50 @@ export type BranchOutcome = {
   note?: string;
 };
 
-/** git's answer when a push is not a fast-forward (the branch moved on). */
-export const NON_FAST_FORWARD = /\[rejected\]|non-fast-forward|fetch first|\[remote rejected\][^\n]*(?:cannot lock ref|reference already exists)/i;
-
-/** Whether `sha` is already in the remote's `branch` (someone built on it), fetching that branch to see. */
-async function remoteContains(git: Git, branch: string, sha: string): Promise<boolean> {
-  const fetched = await git.tryRun(["fetch", "--no-tags", "--quiet", "origin", `refs/heads/${branch}`]);
-  if (fetched.code !== 0) return false;
-  return (await git.tryRun(["merge-base", "--is-ancestor", sha, "FETCH_HEAD"])).code === 0;
+export interface RemoteBranches {
+  branch(name: string): Promise<{ commit: { id: string } } | undefined>;
+  deleteBranch(name: string): Promise<void>;
+  /**
+   * Pushes the local working branch's commits to branch `target` of this
+   * repository (default: the working branch itself), fast-forward only
+   * (src/boundary/push.ts). `nonFastForward`: refused because the branch has
+   * commits this run does not have.
+   */
+  push(branch: WorkBranch, target?: string): Promise<{ ok: boolean; message: string; nonFastForward?: boolean }>;
+  /** Fetches branch `name` of this repository into refs/remotes/origin/<name>; false when it could not. */
+  fetch(name: string): Promise<boolean>;
 }
 
+export type PushWorkResult = { branch: string; pushed: boolean; movedFrom?: string; note?: string };
+
 /**
- * Pushes `sha` to the working branch; when the branch moved on under this run
- * (a non-fast-forward), this run's commits go to `branch.fallback` instead,
- * never over another run's work (no force) and never lost.
+ * Pushes the run's commits (the local working branch, at `sha`) to the
+ * working branch; when the branch moved on under the run (another run pushed
+ * first: not a fast-forward), commits someone already built on stay where they
+ * are, and others go to `branch.fallback`, a branch only this run uses: never
+ * over another run's work (no force), never lost.
  *
- * Contract (finish, and any push of the run's work):
- *   - `{ branch: name }` the commits are on the working branch (pushed, or
- *     already there because someone built on them);
- *   - `{ branch: fallback, movedFrom: name }` they are on the fallback branch;
- *   - `{ branch: "", note }` they could not be pushed anywhere (the note says why).
+ *   { branch: name, pushed: true }            pushed to the working branch
+ *   { branch: name, pushed: false }           already in it (someone built on them)
+ *   { branch: fallback, movedFrom: name }     on the fallback branch instead (note says so)
+ *   { branch: "", note }                      not pushed anywhere (note says why)
  */
-export async function pushWork(git: Git, branch: WorkBranch, sha: string): Promise<{ branch: string; pushed: boolean; movedFrom?: string; note?: string }> {
-  const last = (r: CommandResult) => r.stderr.trim().split("\n").slice(-1)[0] ?? "";
-  const push = await git.tryRun(["push", "origin", `${sha}:refs/heads/${branch.name}`]);
-  if (push.code === 0) return { branch: branch.name, pushed: true };
-  const note = `could not push leftover commits to ${branch.name}: ${last(push)}`;
-  if (!NON_FAST_FORWARD.test(push.stderr)) return { branch: "", pushed: false, note };
-  if (await remoteContains(git, branch.name, sha)) return { branch: branch.name, pushed: false };
+export async function pushWork(git: Git, remote: RemoteBranches, branch: WorkBranch, sha: string): Promise<PushWorkResult> {
+  const push = await remote.push(branch);
+  if (push.ok) return { branch: branch.name, pushed: true };
+  const note = `could not push leftover commits to ${branch.name}: ${push.message}`;
+  if (!push.nonFastForward) return { branch: "", pushed: false, note };
+  const contained = (await remote.fetch(branch.name)) && (await git.tryRun(["merge-base", "--is-ancestor", sha, `refs/remotes/origin/${branch.name}`])).code === 0;
+  if (contained) return { branch: branch.name, pushed: false };
   if (!branch.fallback) return { branch: "", pushed: false, note };
-  const moved = await git.tryRun(["push", "origin", `${sha}:refs/heads/${branch.fallback}`]);
-  if (moved.code !== 0) return { branch: "", pushed: false, note: `${note}; pushing them to ${branch.fallback} failed too: ${last(moved)}` };
+  const moved = await remote.push(branch, branch.fallback);
+  if (!moved.ok) return { branch: "", pushed: false, note: `${note}; pushing them to ${branch.fallback} failed too: ${moved.message}` };
   return {
     branch: branch.fallback,
     pushed: true,
     movedFrom: branch.name,
     note: `${branch.name} moved on while Claude worked (another push came first); Claude's commits are on ${branch.fallback} instead`,
   };
-}
-
-export interface RemoteBranches {
-  branch(name: string): Promise<{ commit: { id: string } } | undefined>;
-  deleteBranch(name: string): Promise<void>;
 }
 
 /**
@@ -253,7 +224,7 @@ export async function finalizeBranch(git: Git, remote: RemoteBranches, branch: W
   let note: string | undefined;
   let contained = false;
   if (localSha && localCommits > 0 && remoteSha !== localSha && branch.pushable) {
-    const result = await pushWork(git, branch, localSha);
+    const result = await pushWork(git, remote, branch, localSha);
     if (result.movedFrom) {
       return { branch: result.branch, commits: localCommits, pushed: true, deleted: false, movedFrom: result.movedFrom, ...(result.note ? { note: result.note } : {}) };
     }

@@ -10,7 +10,6 @@ import { start, type Receiver } from "../../examples/dispatch/receiver";
 import { secretsIn, startTap, startTokenService, type Tapped } from "../support/dispatch";
 import { workflowDispatchPayload } from "../support/gitea/payloads";
 import { deferredToolNames, firstUserText, lastToolResults, offersTool, structuredOutput, text, toolUse, type CapturedRequest } from "../support/model/index";
-import { OIDC_WITHHELD_REASON } from "../../src/dispatch/config";
 import { REPO, SECRETS, USERS, World, step } from "../support/scenario";
 
 const PROGRESS = "mcp__progress__update_claude_progress";
@@ -202,15 +201,15 @@ describe("progress authentication", () => {
     return { ...ep, tokens, presented, requestToken, jobEnv: { ACTIONS_ID_TOKEN_REQUEST_URL: tokens.url, ACTIONS_ID_TOKEN_REQUEST_TOKEN: requestToken } };
   }
 
-  it("with the runner's OIDC variables: the action's updates carry a fresh bearer token for progress_audience", async () => {
+  it("with the runner's OIDC variables: every update (the action's and Claude's) carries a fresh bearer token for progress_audience", async () => {
     const audience = "https://backend.example.com/claude";
     const { receiver, url, requests, tokens, presented, requestToken, jobEnv } = await oidcWorld(audience);
     const event = await dispatch({ description: "Answer: what does greet() return?", progress_endpoint: url, correlation_id: "oidc-1" });
     world.script([
       { reply: [toolUse(PROGRESS, { status: "in_progress", message: "Reading src/greet.js" })] },
       {
-        // The base action keeps the runner's OIDC variables from Claude, so Claude's own updates cannot be authenticated.
-        check: (req) => expect(lastToolResults(req)[0]?.text).toBe(`Progress update not sent: ${OIDC_WITHHELD_REASON}. Carry on with the task; do not retry this update.`),
+        // Claude never sees the runner's OIDC variables: the broker, which holds them, mints a token for its update.
+        check: (req) => expect(lastToolResults(req)[0]?.text).toBe("Progress update #2 (in_progress) delivered."),
         reply: [text("greet(name) returns `Hello ${name}`.")],
       },
     ]);
@@ -224,7 +223,8 @@ describe("progress authentication", () => {
     expect(receiver.rejected).toEqual([]);
     expect(receiver.updates.map((u) => [u.body.status, u.body.seq, u.body.delivery_id, u.auth])).toEqual([
       ["in_progress", 1, "oidc-1:1", "oidc"],
-      ["completed", 2, "oidc-1:2", "oidc"],
+      ["in_progress", 2, "oidc-1:2", "oidc"],
+      ["completed", 3, "oidc-1:3", "oidc"],
     ]);
     for (const r of requests) {
       expect(r.url).toBe("/progress");
@@ -232,13 +232,12 @@ describe("progress authentication", () => {
       expect(r.headers["x-claude-signature"]).toBeUndefined();
     }
     // One token request per update, each for the configured audience, each token used once.
-    expect(tokens.requests.map((t) => t.audience)).toEqual([audience, audience]);
-    expect(new Set(presented).size).toBe(2);
-    expect(result.annotations.filter((a) => a.level === "notice").map((a) => a.message)).toContain(`Progress: ${OIDC_WITHHELD_REASON}.`);
+    expect(tokens.requests.map((t) => t.audience)).toEqual([audience, audience, audience]);
+    expect(new Set(presented).size).toBe(3);
     expect(secretsIn(requests, [...ALL_SECRETS, requestToken])).toEqual([]);
   });
 
-  it("OIDC and progress_secret: the action's updates by bearer token, Claude's signed, one seq", async () => {
+  it("OIDC and progress_secret: every update by bearer token (OIDC wins), one seq", async () => {
     const audience = "https://backend.example.com/claude";
     const { receiver, url, requests, tokens, requestToken, jobEnv } = await oidcWorld(audience, SECRETS.progressSecret);
     const event = await dispatch({ description: "Answer: what does greet() return?", progress_endpoint: url, correlation_id: "oidc-2" });
@@ -264,15 +263,12 @@ describe("progress authentication", () => {
     expect(receiver.rejected).toEqual([]);
     expect(receiver.updates.map((u) => [u.body.status, u.body.seq, u.auth])).toEqual([
       ["in_progress", 1, "oidc"],
-      ["in_progress", 2, "hmac"],
-      ["completed", 3, "hmac"],
+      ["in_progress", 2, "oidc"],
+      ["completed", 3, "oidc"],
       ["completed", 4, "oidc"],
     ]);
-    expect(requests.filter((r) => r.headers.authorization).map((r) => r.headers.authorization)).toEqual([
-      expect.stringMatching(/^Bearer eyJ/),
-      expect.stringMatching(/^Bearer eyJ/),
-    ]);
-    expect(tokens.requests.map((t) => t.audience)).toEqual([audience, audience]);
+    expect(requests.map((r) => r.headers.authorization)).toEqual(Array(4).fill(expect.stringMatching(/^Bearer eyJ/)));
+    expect(tokens.requests.map((t) => t.audience)).toEqual([audience, audience, audience, audience]);
     expect(secretsIn(requests, [...ALL_SECRETS, requestToken])).toEqual([]);
   });
 });

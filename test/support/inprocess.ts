@@ -195,6 +195,10 @@ export async function runInProcess(world: World, o: InProcessOptions): Promise<I
     const env = {
       ...base,
       [FINISH_ENV.stateFile]: pio.outputs[PREPARE_OUTPUTS.stateFile] ?? "",
+      // What action.yml maps from prepare's outputs for finish to trust (the state's digest, the comment, the broker).
+      [FINISH_ENV.stateDigest]: pio.outputs[PREPARE_OUTPUTS.stateDigest] ?? "",
+      [FINISH_ENV.commentId]: pio.outputs[PREPARE_OUTPUTS.commentId] ?? "",
+      [FINISH_ENV.brokerPid]: pio.outputs[PREPARE_OUTPUTS.brokerPid] ?? "",
       [FINISH_ENV.prepareOutcome]: pcode === 0 ? "success" : "failure",
       [FINISH_ENV.runOutcome]: runOutcome,
       [FINISH_ENV.runConclusion]: runConclusion,

@@ -127,7 +127,8 @@ export class World {
     const dirs = o.dirs ?? (await this.runnerDirs(o.ref));
     const result = await runAction({
       actionDir: ROOT,
-      with: { anthropic_api_key: SECRETS.anthropicKey, ...o.with },
+      // Whether the CLI sandboxes its subprocesses depends on the machine (bubblewrap): tests choose explicitly.
+      with: { anthropic_api_key: SECRETS.anthropicKey, subprocess_sandbox: "false", ...o.with },
       stepEnv: { ...cliEnv(this.model.url), ...o.stepEnv },
       ...(o.jobEnv ? { jobEnv: o.jobEnv } : {}),
       github: this.github(o.eventName, o.event, o.actor ?? String((o.event.sender as { login?: string } | undefined)?.login ?? USERS.alice), o.runId),

@@ -9,6 +9,9 @@ import type { Installer } from "../../claude/executable";
 import type { Inputs } from "../../inputs";
 import type { redactingIO } from "../../io";
 import type { RunnerEnv } from "../../runner-env";
+import { createHash } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import { PREPARE_OUTPUTS } from "../../steps";
 import { writeState, type RunState } from "../../state";
 import type { StepDeps } from "../deps";
 
@@ -39,7 +42,11 @@ export class PrepareContext {
     this.now = deps.now ?? (() => new Date());
   }
 
+  /** Writes the state and publishes its digest: finish refuses a state file that changed after prepare. */
   async saveState(): Promise<void> {
-    if (this.state) await writeState(this.stateFile, this.state);
+    if (!this.state) return;
+    await writeState(this.stateFile, this.state);
+    const digest = createHash("sha256").update(await readFile(this.stateFile)).digest("hex");
+    this.io.setOutput(PREPARE_OUTPUTS.stateDigest, digest);
   }
 }

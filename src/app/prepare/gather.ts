@@ -4,7 +4,7 @@
  * data, the sticky comment, the permission check when the payload cannot
  * answer it — and the CLI preflight beside them.
  */
-import { defaultMarkerFile, defaultWrapperDir, prepareExecutable, type PreparedExecutable } from "../../claude/executable";
+import { defaultWrapperDir, prepareExecutable, type PreparedExecutable } from "../../claude/executable";
 import type { ClaudePlan } from "../../claude/plan";
 import type { GiteaClient } from "../../gitea/client";
 import type { EventContext, EntityEvent } from "../../gitea/context";
@@ -50,7 +50,6 @@ export function gather(run: PrepareContext, ctx: EventContext, mode: RunMode, pl
         inputPath: inputs.path_to_claude_code_executable,
         timeoutMinutes: inputs.timeout_minutes,
         dir: defaultWrapperDir(runner.runnerTemp),
-        markerFile: defaultMarkerFile(runner.runnerTemp),
         jsonSchemaRequested: Boolean(plan.jsonSchema),
         env: deps.env,
         ...(deps.processRunner ? { runner: deps.processRunner } : {}),

@@ -25,6 +25,7 @@ export const GITEA_TOOLS = {
   createPullRequest: "create_pull_request",
   setLabels: "set_labels",
   submitReview: "submit_review",
+  pushBranch: "push_branch",
 } as const;
 
 export type GiteaToolName = (typeof GITEA_TOOLS)[keyof typeof GITEA_TOOLS];
@@ -47,6 +48,7 @@ export const READ_ONLY_TOOLS: readonly GiteaToolName[] = [
 /** Tools that change something on Gitea. */
 export const WRITE_TOOLS: readonly GiteaToolName[] = [
   GITEA_TOOLS.updateClaudeComment,
+  GITEA_TOOLS.pushBranch,
   GITEA_TOOLS.commitFiles,
   GITEA_TOOLS.createPullRequest,
   GITEA_TOOLS.setLabels,

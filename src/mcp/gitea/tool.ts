@@ -43,6 +43,8 @@ export type ToolDeps = {
   api: GiteaApi;
   /** git in the workspace (argv arrays, async). */
   git: Git;
+  /** Pushes the working branch (fast-forward only); absent when the run has none. */
+  push?: () => Promise<{ ok: boolean; message: string }>;
   redactor: Redactor;
   /** stderr only. */
   log: (message: string) => void;

@@ -1,5 +1,4 @@
-import { spawn } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { InputError } from "../../../src/inputs";
@@ -9,7 +8,6 @@ import {
   officialInstaller,
   parseCliVersion,
   prepareExecutable,
-  readTimeoutMarker,
   timeoutSeconds,
   WRAPPER_MARKER,
   type Installer,
@@ -29,42 +27,17 @@ function fakeClaude(dir: string, body: string, version = "2.1.240"): string {
   return path;
 }
 
-/** Runs a program with stdin text; resolves with status and output. */
-function runWith(
-  file: string,
-  args: string[],
-  stdin = "",
-  onOutput?: (stdout: string, pid: number) => void,
-): Promise<{ code: number | null; stdout: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(file, args, { stdio: ["pipe", "pipe", "inherit"], env: { PATH: SYSTEM_PATH } });
-    let stdout = "";
-    child.stdout.setEncoding("utf8").on("data", (d: string) => {
-      stdout += d;
-      if (child.pid) onOutput?.(stdout, child.pid);
-    });
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout }));
-    // A program that exits without reading its stdin closes the pipe first (EPIPE): that is its business.
-    child.stdin.on("error", () => {});
-    child.stdin.end(stdin);
-  });
-}
-
 async function prepared(options: { body?: string; minutes?: number; version?: string; jsonSchema?: boolean; realDir?: string } = {}) {
   const root = tempDir();
   const real = fakeClaude(options.realDir ? join(root, options.realDir) : join(root, "real"), options.body ?? "exit 0", options.version);
-  const markerFile = join(root, "state dir", "timed out.json");
-  mkdirSync(join(root, "state dir"));
   const result = await prepareExecutable({
     inputPath: real,
     timeoutMinutes: options.minutes ?? 1,
     dir: join(root, "wrapper"),
-    markerFile,
     jsonSchemaRequested: options.jsonSchema ?? false,
     env: { PATH: SYSTEM_PATH, HOME: join(root, "home") },
   });
-  return { root, real, markerFile, ...result };
+  return { root, real, ...result };
 }
 
 describe("versions", () => {
@@ -90,14 +63,13 @@ describe("finding the real claude", () => {
     const p = await prepared();
     expect(p.realClaude).toBe(p.real);
     expect(p.version).toBe("2.1.240");
-    expect(p.executable).toBe(join(p.root, "wrapper", "claude"));
     expect(p.notices).toEqual([`Claude Code 2.1.240 at ${p.real} (path_to_claude_code_executable).`]);
   });
 
   it("refuses an input path that is not an executable file", async () => {
     const root = tempDir();
     writeFileSync(join(root, "not-exec"), "x");
-    const attempt = prepareExecutable({ inputPath: join(root, "not-exec"), timeoutMinutes: 1, dir: join(root, "w"), markerFile: join(root, "m"), jsonSchemaRequested: false, env: { PATH: SYSTEM_PATH } });
+    const attempt = prepareExecutable({ inputPath: join(root, "not-exec"), timeoutMinutes: 1, dir: join(root, "w"), jsonSchemaRequested: false, env: { PATH: SYSTEM_PATH } });
     await expect(attempt).rejects.toBeInstanceOf(InputError);
     await expect(attempt).rejects.toThrow(/path_to_claude_code_executable.*is not an executable file/);
   });
@@ -112,7 +84,7 @@ describe("finding the real claude", () => {
     mkdirSync(join(root, "old-wrapper"));
     writeFileSync(join(root, "old-wrapper", "claude"), `#!/bin/sh\n${WRAPPER_MARKER}\nexit 1\n`, { mode: 0o755 });
     fakeClaude(wrapperDir, "exit 0", "9.9.9");
-    const base = { inputPath: "", timeoutMinutes: 1, dir: wrapperDir, markerFile: join(root, "m"), jsonSchemaRequested: false };
+    const base = { inputPath: "", timeoutMinutes: 1, dir: wrapperDir, jsonSchemaRequested: false };
 
     const fromPath = await prepareExecutable({ ...base, env: { PATH: [wrapperDir, join(root, "old-wrapper"), join(root, "bin"), SYSTEM_PATH].join(":"), HOME: home } });
     expect([fromPath.realClaude, fromPath.version]).toEqual([onPath, "2.1.100"]);
@@ -127,13 +99,13 @@ describe("finding the real claude", () => {
     const installed = fakeClaude(join(root, "installed"), "exit 0", PINS.cliVersion);
     const asked: string[] = [];
     const installer: Installer = { install: async (v) => (asked.push(v), installed) };
-    const p = await prepareExecutable({ inputPath: "", timeoutMinutes: 1, dir: join(root, "w"), markerFile: join(root, "m"), jsonSchemaRequested: true, env: { PATH: SYSTEM_PATH, HOME: join(root, "home") }, installer });
+    const p = await prepareExecutable({ inputPath: "", timeoutMinutes: 1, dir: join(root, "w"), jsonSchemaRequested: true, env: { PATH: SYSTEM_PATH, HOME: join(root, "home") }, installer });
     expect(asked).toEqual([PINS.cliVersion]);
     expect(p.realClaude).toBe(installed);
 
     const failing: Installer = { install: async () => Promise.reject(new Error("no network")) };
     await expect(
-      prepareExecutable({ inputPath: "", timeoutMinutes: 1, dir: join(root, "w2"), markerFile: join(root, "m"), jsonSchemaRequested: false, env: { PATH: SYSTEM_PATH, HOME: join(root, "home") }, installer: failing }),
+      prepareExecutable({ inputPath: "", timeoutMinutes: 1, dir: join(root, "w2"), jsonSchemaRequested: false, env: { PATH: SYSTEM_PATH, HOME: join(root, "home") }, installer: failing }),
     ).rejects.toThrow(new RegExp(`installing ${PINS.cliVersion.replace(/\./g, "\\.")} failed: no network.*PINS.md`));
   });
 });
@@ -152,78 +124,17 @@ describe("the --json-schema preflight", () => {
     expect((await prepared({ version: PINS.jsonSchemaMinCliVersion, jsonSchema: true })).version).toBe(PINS.jsonSchemaMinCliVersion);
   });
 
+  it("refuses a non-positive timeout", async () => {
+    await expect(prepared({ minutes: 0 })).rejects.toThrow(/timeout_minutes/);
+  });
+
   it("refuses a program that does not answer --version like claude", async () => {
     const root = tempDir();
     const path = join(root, "claude");
     writeFileSync(path, "#!/bin/sh\necho hello\n", { mode: 0o755 });
     await expect(
-      prepareExecutable({ inputPath: path, timeoutMinutes: 1, dir: join(root, "w"), markerFile: join(root, "m"), jsonSchemaRequested: false, env: { PATH: SYSTEM_PATH } }),
+      prepareExecutable({ inputPath: path, timeoutMinutes: 1, dir: join(root, "w"), jsonSchemaRequested: false, env: { PATH: SYSTEM_PATH } }),
     ).rejects.toThrow(/--version' printed "hello"; expected the claude CLI/);
-  });
-});
-
-describe("the timeout wrapper", () => {
-  it("passes arguments, stdin and the exit status through; no marker", async () => {
-    const p = await prepared({
-      realDir: "dir with 'quote' and $dollar",
-      body: 'for a in "$@"; do printf "[%s]" "$a"; done; printf "\\n"; cat; exit 3',
-    });
-    expect(readFileSync(p.executable, "utf8")).toMatch(/^#!\/bin\/sh\n# claude-code-gitea-action/);
-    const r = await runWith(p.executable, ["--json-schema", '{"a": "b c"}', "it's", "$HOME", ""], "stream-json input\n");
-    expect(r.code).toBe(3);
-    expect(r.stdout).toBe(`[--json-schema][{"a": "b c"}][it's][$HOME][]\nstream-json input\n`);
-    expect(existsSync(p.markerFile)).toBe(false);
-    expect(await readTimeoutMarker(p.markerFile)).toBeUndefined();
-  });
-
-  it("stops the CLI at the limit: exit 124 and a marker saying how many minutes", async () => {
-    const p = await prepared({ minutes: 1 / 60, body: "sleep 30" });
-    const r = await runWith(p.executable, []);
-    expect(r.code).toBe(124);
-    expect(await readTimeoutMarker(p.markerFile)).toEqual({ minutes: 1 / 60, exitStatus: 124 });
-  });
-
-  it("does not claim a timeout for an exit 137 before the limit (e.g. the OOM killer)", async () => {
-    const p = await prepared({ minutes: 5, body: "exit 137" });
-    expect((await runWith(p.executable, [])).code).toBe(137);
-    expect(existsSync(p.markerFile)).toBe(false);
-  });
-
-  it("forwards SIGTERM to the CLI and reports its status, without a marker", async () => {
-    const root = tempDir();
-    const seen = join(root, "got-term");
-    const p = await prepared({ body: `trap 'echo term > "${seen}"; exit 143' TERM\necho started\nsleep 30 & wait` });
-    let sent = false;
-    // The wrapper traps TERM before it starts the CLI; wait until the CLI has set its own trap.
-    const r = await runWith(p.executable, [], "", (out, pid) => {
-      if (!sent && out.includes("started")) (sent = true), setTimeout(() => process.kill(pid, "SIGTERM"), 100);
-    });
-    expect(r.stdout).toContain("started");
-    expect(r.code).toBe(143);
-    expect(readFileSync(seen, "utf8")).toBe("term\n");
-    expect(existsSync(p.markerFile)).toBe(false);
-  });
-
-  it("removes a stale marker from an earlier run", async () => {
-    const root = tempDir();
-    const real = fakeClaude(join(root, "real"), "exit 0");
-    const markerFile = join(root, "marker.json");
-    writeFileSync(markerFile, '{"minutes":1,"exitStatus":124}');
-    await prepareExecutable({ inputPath: real, timeoutMinutes: 1, dir: join(root, "w"), markerFile, jsonSchemaRequested: false, env: { PATH: SYSTEM_PATH } });
-    expect(existsSync(markerFile)).toBe(false);
-  });
-
-  it("without a timeout program: runs the CLI directly, with a notice", async () => {
-    const root = tempDir();
-    const real = fakeClaude(join(root, "real"), "echo ran; exit 5");
-    const p = await prepareExecutable({ inputPath: real, timeoutMinutes: 1, dir: join(root, "w"), markerFile: join(root, "m"), jsonSchemaRequested: false, env: { PATH: join(root, "real") } });
-    expect(p.notices).toContain("No 'timeout' program on PATH (coreutils): timeout_minutes (1) cannot be enforced on this runner.");
-    const r = await runWith(p.executable, []);
-    expect([r.code, r.stdout]).toEqual([5, "ran\n"]);
-  });
-
-  it("refuses a non-positive timeout", async () => {
-    await expect(prepared({ minutes: 0 })).rejects.toThrow(/timeout_minutes/);
   });
 });
 

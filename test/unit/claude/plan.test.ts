@@ -4,11 +4,12 @@ import { describe, expect, it } from "vitest";
 import { InputError } from "../../../src/inputs";
 import { nodeFs, type ClaudeFs } from "../../../src/claude/fs";
 import { planClaude, writeClaudeFiles, type ClaudeInputs } from "../../../src/claude/plan";
-import { defaultToolLists } from "../../../src/claude/tools";
+import { GIT_BASH_RULES } from "../../../src/boundary/permissions";
+import { actionToolLists } from "../../../src/claude/tools";
 import { claudeInputs, pinView, pinWords, tempDir } from "./fixtures";
 
-const FORK_SERVERS = { gitea: { command: "node", args: ["/action/dist/gitea-mcp.js"] } };
-const FORK_ALLOWED = defaultToolLists({ useCommitSigning: false, allowedTools: [], disallowedTools: [] }).allowed;
+const FORK_SERVERS = { gitea: { type: "http" as const, url: "http://127.0.0.1:4000/mcp/gitea", headers: { Authorization: "Bearer cap" } } };
+const FORK_ALLOWED = actionToolLists({ boundaryAllowed: ["Edit(//ws/**)", ...GIT_BASH_RULES], boundaryDenied: [], mcpTools: ["mcp__gitea__update_claude_comment"] }).allowed;
 
 function workspace() {
   const ws = tempDir("claude-ws-");

@@ -4,9 +4,8 @@ import { describe, expect, it } from "vitest";
 import { nodeFs } from "../../../src/claude/fs";
 import { checkSettings, loadSettingsInput, mergeClaudeEnv, writeSettingsFile } from "../../../src/claude/settings";
 import {
-  defaultToolLists,
+  actionToolLists,
   finalToolLists,
-  GIT_BASH_TOOLS,
   splitToolRules,
   toolRulesFromInput,
 } from "../../../src/claude/tools";
@@ -60,29 +59,30 @@ describe("tool lists", () => {
     expect(toolRulesFromInput(["Edit Read", "Bash(npm test:*)"], "allowed_tools")).toEqual(["Edit", "Read", "Bash(npm test:*)"]);
   });
 
-  it("defaults: file tools, the comment tool, caller tools, git through Bash; web tools disallowed", () => {
-    expect(defaultToolLists({ useCommitSigning: false, allowedTools: [], disallowedTools: [], extraAllowedTools: ["mcp__gitea__get_issue"] })).toEqual({
-      allowed: [
-        "Edit", "MultiEdit", "Glob", "Grep", "LS", "Read", "Write",
-        "mcp__gitea__update_claude_comment",
-        "mcp__gitea__get_issue",
-        ...GIT_BASH_TOOLS,
-      ],
-      disallowed: ["WebSearch", "WebFetch"],
+  it("the action's lists: the boundary's rules and the MCP tools allowed; web tools and the boundary's denies disallowed", () => {
+    expect(
+      actionToolLists({ boundaryAllowed: ["Edit(//ws/**)", "Bash(git add:*)"], boundaryDenied: ["Edit(//ws/.git/config)"], mcpTools: ["mcp__gitea__get_issue"] }),
+    ).toEqual({
+      allowed: ["Edit(//ws/**)", "Bash(git add:*)", "mcp__gitea__get_issue"],
+      disallowed: ["WebSearch", "WebFetch", "Edit(//ws/.git/config)"],
     });
   });
 
-  it("with use_commit_signing: commits through the Gitea API instead of git in Bash", () => {
-    const { allowed } = defaultToolLists({ useCommitSigning: true, allowedTools: [], disallowedTools: [] });
-    expect(allowed).toContain("mcp__gitea__commit_files");
-    expect(allowed.some((t) => t.startsWith("Bash("))).toBe(false);
-  });
-
-  it("appends the user's lists, de-duplicated; a web tool the user allows is not disallowed", () => {
-    expect(defaultToolLists({ useCommitSigning: false, allowedTools: ["WebFetch", "Edit", "Bash(npm test:*)"], disallowedTools: ["Bash(git push:*)", "WebSearch"] })).toEqual({
-      allowed: ["Edit", "MultiEdit", "Glob", "Grep", "LS", "Read", "Write", "mcp__gitea__update_claude_comment", ...GIT_BASH_TOOLS, "WebFetch", "Bash(npm test:*)"],
-      disallowed: ["WebSearch", "Bash(git push:*)"],
-    });
+  it("a user's allow never lifts a boundary deny (with a notice)", () => {
+    const notices: string[] = [];
+    expect(
+      finalToolLists(
+        {
+          forkAllowed: ["Edit(//ws/**)"],
+          forkDisallowed: ["WebSearch", "Read(//proc/**)"],
+          boundaryDenied: ["Read(//proc/**)"],
+          userAllowed: ["Read(//proc/**)", "WebSearch"],
+          userDisallowed: [],
+        },
+        (m) => notices.push(m),
+      ),
+    ).toEqual({ allowed: ["Edit(//ws/**)", "WebSearch"], disallowed: ["Read(//proc/**)"] });
+    expect(notices).toEqual(["Tool rule 'Read(//proc/**)' stays denied: it would cross the action's trust boundary (see SECURITY.md)."]);
   });
 
   it("final lists: user allow lifts a default deny; user deny removes an allow; both → deny with a notice", () => {

@@ -5,7 +5,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { start, type Receiver } from "../../../examples/dispatch/receiver";
-import { PROGRESS_MCP_ENV, progressConfigFromEnv, progressMcpEnv } from "../../../src/dispatch/config";
 import { ProgressClient, type DeliveryResult } from "../../../src/dispatch/progress";
 import { createProgressServer } from "../../../src/mcp/progress/server";
 import type { UpdateDeps } from "../../../src/mcp/progress/update-claude-progress";
@@ -41,21 +40,22 @@ describe("progress MCP server", () => {
     expect(schema.required.sort()).toEqual(["message", "status"]);
   });
 
-  it("sends the model's update through the ProgressClient (env config as prepare writes it)", async () => {
+  it("sends the model's update through the ProgressClient (as the broker builds it)", async () => {
     const r: Receiver = await start({ secret: SECRET });
     closers.push(() => r.close());
     const dir = await mkdtemp(join(tmpdir(), "mcp-progress-"));
     closers.push(() => rm(dir, { recursive: true, force: true }));
-    const env = {
-      ...progressMcpEnv(
-        { endpoint: r.url, correlationId: "job-1", allowedHosts: ["127.0.0.1"], seqFile: join(dir, "seq") },
-        { repository: "acme/app", runId: "99" },
-      ),
-      CLAUDE_PROGRESS_SECRET: SECRET,
-    };
-    expect(Object.keys(env)).toContain(PROGRESS_MCP_ENV.seqFile);
-    const { config } = progressConfigFromEnv(env);
-    const client = await connect({ sender: new ProgressClient(config!) });
+    const sender = new ProgressClient({
+      endpoint: r.url,
+      correlationId: "job-1",
+      allowedHosts: ["127.0.0.1"],
+      seqFile: join(dir, "seq"),
+      repository: "acme/app",
+      runId: "99",
+      secret: SECRET,
+      env: {},
+    });
+    const client = await connect({ sender });
     const res = await client.callTool({
       name: "update_claude_progress",
       arguments: { status: "in_progress", message: "Running tests", completed_tasks: ["read code", "edit"], current_task: "npm test" },
@@ -100,31 +100,5 @@ describe("progress MCP server", () => {
     const client = await connect({ problem: "x" });
     const res = (await client.callTool({ name: "update_claude_progress", arguments: { status: "done", message: "m" } })) as { isError?: boolean };
     expect(res.isError).toBe(true);
-  });
-});
-
-describe("progress MCP config from env", () => {
-  it("needs an endpoint, reads the secret from CLAUDE_PROGRESS_SECRET, and shares the default seq file", () => {
-    expect(progressConfigFromEnv({}).problem).toMatch(/PROGRESS_ENDPOINT is not set/);
-    const { config } = progressConfigFromEnv({
-      PROGRESS_ENDPOINT: "https://api.example.com/p",
-      PROGRESS_ALLOWED_HOSTS: "api.example.com, *.example.org",
-      PROGRESS_CORRELATION_ID: "",
-      GITHUB_REPOSITORY: "a/b",
-      GITHUB_RUN_ID: "3",
-      RUNNER_TEMP: "/tmp/runner",
-      CLAUDE_PROGRESS_SECRET: "sek-ret-value",
-      GITEA_TOKEN: "gitea-tok-value",
-    });
-    expect(config).toMatchObject({
-      endpoint: "https://api.example.com/p",
-      allowedHosts: ["api.example.com", "*.example.org"],
-      repository: "a/b",
-      runId: "3",
-      secret: "sek-ret-value",
-      seqFile: "/tmp/runner/claude-progress/seq",
-    });
-    expect(config!.correlationId).toBeUndefined();
-    expect([...config!.redact!]).toContain("gitea-tok-value");
   });
 });

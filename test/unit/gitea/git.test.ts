@@ -1,8 +1,8 @@
 /**
- * Branch and git-auth operations against real git repositories in temp
- * directories (a bare "origin" reached by path): names, the credential
- * header and its restoration, checking out a PR head or a new branch, and
- * finalizeBranch's push / delete / keep decisions.
+ * Branch operations against real git repositories in temp directories (a
+ * bare "origin" reached by path): names, identity, checking out a PR head
+ * (at the trigger's commit) or a new branch, and finalizeBranch's push /
+ * delete / keep decisions. (Credentials and the push path: test/unit/boundary.)
  */
 import { spawn } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
@@ -12,14 +12,10 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
   Git,
   GitError,
-  SAVED_HEADER_KEY,
-  authConfigKey,
-  authHeaderValue,
   checkoutPullBranch,
   configureGit,
   createWorkBranch,
   finalizeBranch,
-  restoreGitAuth,
   spawnRunner,
   workBranchName,
   runTag,
@@ -94,6 +90,24 @@ async function fixture() {
       this.deleted.push(name);
       await sh(["update-ref", "-d", `refs/heads/${name}`], origin);
     },
+    // Stands in for src/boundary/push.ts: the same refspec, no force.
+    async push(branch, target = branch.name) {
+      try {
+        await sh(["push", "--quiet", origin, `refs/heads/${branch.name}:refs/heads/${target}`], work);
+        return { ok: true, message: "pushed" };
+      } catch (error) {
+        const message = (error as Error).message;
+        return { ok: false, message: message.trim().split("\n").slice(-1)[0] ?? "", ...(/non-fast-forward|fetch first/.test(message) ? { nonFastForward: true } : {}) };
+      }
+    },
+    async fetch(name) {
+      try {
+        await sh(["fetch", "--quiet", "--no-tags", origin, `+refs/heads/${name}:refs/remotes/origin/${name}`], work);
+        return true;
+      } catch {
+        return false;
+      }
+    },
   };
   const originSha = (name: string) => sh(["for-each-ref", "--format=%(objectname)", `refs/heads/${name}`], origin);
   const commit = async (file: string) => {
@@ -151,19 +165,6 @@ describe("workBranchName", () => {
   });
 });
 
-describe("auth header helpers", () => {
-  it("keys the header by scheme and host (with port), like actions/checkout", () => {
-    expect(authConfigKey("https://gitea.example.com/acme/app.git")).toBe("http.https://gitea.example.com/.extraheader");
-    expect(authConfigKey("http://127.0.0.1:3000/acme/app")).toBe("http.http://127.0.0.1:3000/.extraheader");
-  });
-
-  it("sends the token as basic auth for x-access-token", () => {
-    const value = authHeaderValue("tok123");
-    expect(value).toBe(`AUTHORIZATION: basic ${Buffer.from("x-access-token:tok123").toString("base64")}`);
-    expect(value).not.toContain("tok123");
-  });
-});
-
 describe("Git", () => {
   it("run returns trimmed stdout and throws GitError with the last stderr lines", async () => {
     const calls: { command: string; args: string[]; cwd: string }[] = [];
@@ -184,59 +185,15 @@ describe("Git", () => {
   });
 });
 
-describe("configureGit / restoreGitAuth", () => {
-  let work: string;
-  let git: Git;
-  const KEY = "http.https://gitea.example.com/.extraheader";
-  const get = async (key: string) => (await git.tryRun(["config", "--local", "--get-all", key])).stdout.trim().split("\n").filter(Boolean);
-
-  beforeEach(async () => {
-    work = path.join(root, `auth${++counter}`);
+describe("configureGit", () => {
+  it("sets the identity and nothing else: no credential enters the repository's config", async () => {
+    const work = path.join(root, `id${++counter}`);
     await sh(["init", "--quiet", work], root);
     await sh(["remote", "add", "origin", "https://gitea.example.com/acme/app.git"], work);
-    git = new Git(spawnRunner, work, ENV);
-  });
-
-  it("sets the identity and our header, keeps checkout's header aside and puts it back", async () => {
-    await sh(["config", "--local", KEY, "AUTHORIZATION: basic Y2hlY2tvdXQ="], work);
-    const auth = await configureGit(git, { name: "Claude", email: "claude@example.com", token: "secret-token" });
-    expect(auth).toEqual({ key: KEY });
-    expect(await get("user.name")).toEqual(["Claude"]);
-    expect(await get("user.email")).toEqual(["claude@example.com"]);
-    expect(await get(KEY)).toEqual([authHeaderValue("secret-token")]);
-    expect(await get(SAVED_HEADER_KEY)).toEqual(["AUTHORIZATION: basic Y2hlY2tvdXQ="]);
-    // The token is in no URL.
-    expect(await sh(["remote", "get-url", "origin"], work)).toBe("https://gitea.example.com/acme/app.git");
-
-    await restoreGitAuth(git, auth!);
-    expect(await get(KEY)).toEqual(["AUTHORIZATION: basic Y2hlY2tvdXQ="]);
-    expect(await get(SAVED_HEADER_KEY)).toEqual([]);
-  });
-
-  it("a second configure (prepare run twice in a job) does not save our own header as checkout's", async () => {
-    await sh(["config", "--local", KEY, "AUTHORIZATION: basic Y2hlY2tvdXQ="], work);
-    await configureGit(git, { name: "Claude", email: "c@e", token: "first" });
-    const auth = await configureGit(git, { name: "Claude", email: "c@e", token: "second" });
-    expect(await get(KEY)).toEqual([authHeaderValue("second")]);
-    expect(await get(SAVED_HEADER_KEY)).toEqual(["AUTHORIZATION: basic Y2hlY2tvdXQ="]);
-    await restoreGitAuth(git, auth!);
-    expect(await get(KEY)).toEqual(["AUTHORIZATION: basic Y2hlY2tvdXQ="]);
-  });
-
-  it("without a previous header, restoring leaves none", async () => {
-    const auth = await configureGit(git, { name: "Claude", email: "c@e", token: "tok" });
-    await restoreGitAuth(git, auth!);
-    expect(await get(KEY)).toEqual([]);
-    expect(await get(SAVED_HEADER_KEY)).toEqual([]);
-  });
-
-  it("sets only the identity for a non-http remote or without a token", async () => {
-    expect(await configureGit(git, { name: "Claude", email: "c@e", token: "" })).toBeUndefined();
-    expect(await get(KEY)).toEqual([]);
-    await sh(["remote", "set-url", "origin", "git@gitea.example.com:acme/app.git"], work);
-    expect(await configureGit(git, { name: "Claude", email: "c@e", token: "tok" })).toBeUndefined();
-    expect(await get("user.name")).toEqual(["Claude"]);
-    expect((await sh(["config", "--local", "--list"], work))).not.toContain("extraheader");
+    await configureGit(new Git(spawnRunner, work, ENV), { name: "Claude", email: "claude@example.com" });
+    expect(await sh(["config", "--local", "user.name"], work)).toBe("Claude");
+    expect(await sh(["config", "--local", "user.email"], work)).toBe("claude@example.com");
+    expect(await sh(["config", "--local", "--list"], work)).not.toMatch(/extraheader|credential/i);
   });
 });
 
@@ -247,6 +204,20 @@ describe("checkoutPullBranch / createWorkBranch", () => {
     expect(work).toEqual({ name: "feature", base: "main", startSha: f.featureSha, isNew: false, pushable: true });
     expect(await sh(["symbolic-ref", "--short", "HEAD"], f.work)).toBe("feature");
     expect(await sh(["rev-parse", "--abbrev-ref", "feature@{upstream}"], f.work)).toBe("origin/feature");
+  });
+
+  it("checks out the commit the trigger saw, not a later push to the branch", async () => {
+    const f = await fixture();
+    const later = await sh(["commit-tree", "-p", f.featureSha, "-m", "pushed after the trigger", `${f.featureSha}^{tree}`], f.origin);
+    await sh(["update-ref", "refs/heads/feature", later], f.origin);
+    const work = await checkoutPullBranch(f.git, "feature", "main", f.featureSha);
+    expect(work.startSha).toBe(f.featureSha);
+    expect(await sh(["rev-parse", "HEAD"], f.work)).toBe(f.featureSha);
+  });
+
+  it("says so when the commit the trigger saw is gone (force-pushed away)", async () => {
+    const f = await fixture();
+    await expect(checkoutPullBranch(f.git, "feature", "main", "0".repeat(40))).rejects.toThrow(/no longer contains that commit \(force-pushed since\)/);
   });
 
   it("fails clearly when the head branch does not exist", async () => {

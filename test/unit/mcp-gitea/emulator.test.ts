@@ -1,7 +1,8 @@
 /**
- * The real entrypoint (stdio, real GiteaClient) against the Gitea emulator,
- * with a workspace cloned over git smart HTTP and push auth configured the
- * way prepare does it: every tool end to end, and no request off the spec.
+ * The gitea MCP server as Claude reaches it (through the broker, over HTTP
+ * with the run's capability, real GiteaClient) against the Gitea emulator,
+ * with a workspace cloned over git smart HTTP: every tool end to end, and no
+ * request off the spec.
  */
 import { execFile } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
@@ -9,48 +10,60 @@ import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startBroker } from "../../../src/boundary/broker";
 import { Git, configureGit, spawnRunner } from "../../../src/gitea/git";
 import { TRACKING_MARKER } from "../../../src/gitea/tracking";
-import { giteaMcpEnv } from "../../../src/mcp/gitea/config";
 import { type GiteaEmulator, startGitea } from "../../support/gitea/index";
 
 const exec = promisify(execFile);
-const ROOT = path.resolve(__dirname, "../../..");
-const TSX = path.join(ROOT, "node_modules/.bin/tsx");
-const ENTRY = path.join(ROOT, "src/entrypoints/gitea-mcp.ts");
 const TOKEN = "t-claude-bot-0123456789";
+const CAPABILITY = "cap-0123456789abcdef0123456789abcdef";
 const REPO = "alice/widgets";
 const BRANCH = "claude/issue-1-20260101-0000";
 
 type Session = { client: Client; stderr: () => string; call: (name: string, args?: Record<string, unknown>) => Promise<{ text: string; isError: boolean }> };
 
-async function connect(g: GiteaEmulator, workspace: string, extra: Record<string, string>): Promise<Session> {
-  const env = {
-    PATH: process.env.PATH ?? "",
-    HOME: process.env.HOME ?? "",
-    ...giteaMcpEnv({
-      apiUrl: g.apiUrl,
-      repository: REPO,
-      publicUrl: "https://gitea.example.com",
-      branch: BRANCH,
-      baseBranch: "main",
-      workspace,
-      gitName: "Claude Bot",
-      gitEmail: "claude@example.com",
-    }),
-    GITEA_TOKEN: TOKEN,
-    ...extra,
-  };
-  const transport = new StdioClientTransport({ command: TSX, args: [ENTRY], env, stderr: "pipe" });
-  let stderr = "";
-  transport.stderr?.on("data", (d: Buffer) => (stderr += d.toString()));
+async function connect(g: GiteaEmulator, workspace: string, run: { commentId?: number; entityNumber?: number; isPR: boolean }): Promise<Session> {
+  const startSha = (await exec("git", ["rev-parse", "HEAD"], { cwd: workspace })).stdout.trim();
+  let logs = "";
+  const broker = await startBroker(
+    {
+      capability: CAPABILITY,
+      lifetimeMs: 600_000,
+      watchDir: workspace,
+      secrets: [TOKEN],
+      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "" },
+      gitea: {
+        apiUrl: g.apiUrl,
+        repository: REPO,
+        publicUrl: "https://gitea.example.com",
+        token: TOKEN,
+        ...(run.commentId !== undefined ? { commentId: run.commentId } : {}),
+        ...(run.entityNumber !== undefined ? { entityNumber: run.entityNumber } : {}),
+        isPR: run.isPR,
+        workspace,
+        gitName: "Claude Bot",
+        gitEmail: "claude@example.com",
+      },
+      git: { remoteUrl: `${g.url}/${REPO}.git`, branch: BRANCH, baseBranch: "main", startSha },
+    },
+    { log: (line) => (logs += `${line}\n`) },
+  );
+  const transport = new StreamableHTTPClientTransport(new URL(`http://127.0.0.1:${broker.port}/mcp/gitea`), {
+    requestInit: { headers: { Authorization: `Bearer ${CAPABILITY}` } },
+  });
   const client = new Client({ name: "emulator-test", version: "0" });
   await client.connect(transport);
+  const close = client.close.bind(client);
+  client.close = async () => {
+    await close();
+    await broker.close();
+  };
   return {
     client,
-    stderr: () => stderr,
+    stderr: () => logs,
     call: async (name, args = {}) => {
       const res = await client.callTool({ name, arguments: args });
       return { text: (res.content as { text: string }[]).map((c) => c.text).join("\n"), isError: res.isError === true };
@@ -82,7 +95,7 @@ describe("gitea MCP server against the Gitea emulator", () => {
     await exec("git", ["clone", "--quiet", `${g.url}/${REPO}.git`, workspace]);
     const git = new Git(spawnRunner, workspace);
     await git.run(["checkout", "--quiet", "-b", BRANCH]);
-    await configureGit(git, { name: "Claude Bot", email: "claude@example.com", token: TOKEN });
+    await configureGit(git, { name: "Claude Bot", email: "claude@example.com" });
   });
 
   afterAll(async () => {
@@ -91,7 +104,7 @@ describe("gitea MCP server against the Gitea emulator", () => {
   });
 
   it("an issue run: comment, reads, commit to a new branch, pull request, labels", async () => {
-    const s = await connect(g, workspace, { CLAUDE_COMMENT_ID: String(trackingId), GITEA_ENTITY_NUMBER: String(issue), GITEA_IS_PR: "false" });
+    const s = await connect(g, workspace, { commentId: trackingId, entityNumber: issue, isPR: false });
     try {
       const updated = await s.call("update_claude_comment", { body: `### Working\n- [ ] fix <!-- hidden -->\ntoken ${TOKEN}` });
       expect(updated.isError, updated.text).toBe(false);
@@ -141,7 +154,7 @@ describe("gitea MCP server against the Gitea emulator", () => {
 
   it("a pull request run: read the PR and post a comment-only review", async () => {
     const pr = g.pulls(REPO)[0]!;
-    const s = await connect(g, workspace, { GITEA_ENTITY_NUMBER: String(pr.index), GITEA_IS_PR: "true" });
+    const s = await connect(g, workspace, { entityNumber: pr.index, isPR: true });
     try {
       expect((await s.client.listTools()).tools.map((t) => t.name)).toContain("submit_review");
       const read = JSON.parse((await s.call("get_pull_request")).text);

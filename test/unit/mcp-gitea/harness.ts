@@ -2,7 +2,7 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import { Git, spawnRunner } from "../../../src/gitea/git";
-import { parseConfig } from "../../../src/mcp/gitea/config";
+import type { GiteaMcpConfig } from "../../../src/mcp/gitea/config";
 import { createGiteaMcpServer } from "../../../src/mcp/gitea/server";
 import type { ToolDeps } from "../../../src/mcp/gitea/tool";
 import { Redactor } from "../../../src/text/redact";
@@ -17,7 +17,7 @@ export async function startHarness(env: Record<string, string | undefined> = {},
   const repo = await gitFixture(branch, options);
   const fake = new FakeGitea(repo.bare);
   seed(fake);
-  const config = parseConfig({
+  const config = harnessConfig({
     GITEA_API_URL: "http://gitea.internal:3000/api/v1",
     GITEA_REPOSITORY: "acme/widgets",
     GITEA_PUBLIC_URL: "https://gitea.example.com",
@@ -60,6 +60,35 @@ export async function startHarness(env: Record<string, string | undefined> = {},
     await repo.cleanup();
   }
   return { fake, repo, config, deps, client, call, toolNames, logs, close };
+}
+
+/** The server's configuration from short names (blank = absent), as the broker would build it. */
+export function harnessConfig(v: Record<string, string | undefined>): GiteaMcpConfig {
+  const get = (k: string) => (v[k]?.trim() ? v[k]!.trim() : undefined);
+  const [owner, repo] = get("GITEA_REPOSITORY")!.split("/") as [string, string];
+  const num = (k: string) => (get(k) !== undefined ? Number(get(k)) : undefined);
+  const commentId = num("CLAUDE_COMMENT_ID");
+  const entityNumber = num("GITEA_ENTITY_NUMBER");
+  const branch = get("CLAUDE_BRANCH");
+  const baseBranch = get("BASE_BRANCH");
+  const publicUrl = get("GITEA_PUBLIC_URL");
+  return {
+    apiUrl: get("GITEA_API_URL")!,
+    owner,
+    repo,
+    repository: `${owner}/${repo}`,
+    ...(publicUrl ? { publicUrl } : {}),
+    ...(commentId !== undefined ? { commentId } : {}),
+    ...(entityNumber !== undefined ? { entityNumber } : {}),
+    isPR: get("GITEA_IS_PR") === "true",
+    ...(branch ? { branch } : {}),
+    ...(baseBranch ? { baseBranch } : {}),
+    workspace: get("GITHUB_WORKSPACE") ?? process.cwd(),
+    gitName: get("CLAUDE_GIT_NAME") ?? "Claude",
+    gitEmail: get("CLAUDE_GIT_EMAIL") ?? "claude@anthropic.com",
+    token: get("GITEA_TOKEN") ?? "",
+    secrets: [get("GITEA_TOKEN"), get("GITHUB_TOKEN"), get("ANTHROPIC_API_KEY")].filter((s): s is string => Boolean(s)),
+  };
 }
 
 export function seed(fake: FakeGitea) {

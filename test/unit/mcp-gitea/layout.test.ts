@@ -1,4 +1,4 @@
-/** The gitea MCP server's layout rules: one file per tool, no prompt imports, stdout left to the protocol. */
+/** The gitea MCP server's layout rules: one file per tool, no prompt imports, nothing on stdout (the broker serves it over HTTP; its log is stderr). */
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -10,7 +10,7 @@ const read = (p: string) => readFileSync(path.join(SRC, p), "utf8");
 const files = [
   ...readdirSync(path.join(SRC, "mcp/gitea")).filter((f) => f.endsWith(".ts")).map((f) => `mcp/gitea/${f}`),
   ...readdirSync(path.join(SRC, "mcp/gitea/tools")).filter((f) => f.endsWith(".ts")).map((f) => `mcp/gitea/tools/${f}`),
-  "entrypoints/gitea-mcp.ts",
+  "boundary/broker.ts",
 ];
 
 describe("gitea MCP server layout", () => {

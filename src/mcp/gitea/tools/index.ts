@@ -13,6 +13,7 @@ import { listPullRequestCommits } from "./list-pull-request-commits";
 import { listPullRequestFiles } from "./list-pull-request-files";
 import { listPullRequestReviews } from "./list-pull-request-reviews";
 import { listReviewComments } from "./list-review-comments";
+import { pushBranch } from "./push-branch";
 import { setLabels } from "./set-labels";
 import { submitReview } from "./submit-review";
 import { updateClaudeComment } from "./update-claude-comment";
@@ -30,6 +31,7 @@ export const GITEA_TOOL_DEFINITIONS = [
   getFileContents,
   listBranches,
   listLabels,
+  pushBranch,
   commitFiles,
   createPullRequest,
   setLabels,
@@ -50,6 +52,7 @@ export {
   listPullRequestFiles,
   listPullRequestReviews,
   listReviewComments,
+  pushBranch,
   setLabels,
   submitReview,
   updateClaudeComment,
