@@ -26,9 +26,21 @@ type Client = Pick<GiteaClient, "editComment" | "createComment" | "deleteComment
 /** Writes `body` into comment `id` of issue/PR `index`, replacing the comment when it cannot be edited. */
 export async function writeFinalComment(
   client: Client,
-  o: { id: number; index: number; body: string; author?: string; /** Reading it answered 404: it is gone. */ deleted?: boolean },
+  o: {
+    id: number;
+    index: number;
+    body: string;
+    author?: string;
+    /**
+     * Reading the comment back failed: "deleted" (404, it is gone), or
+     * "unverified" (it could not be confirmed as this run's, so it is neither
+     * edited nor removed; a new comment holds the final state).
+     */
+    unreadable?: "deleted" | "unverified";
+  },
 ): Promise<FinalComment> {
-  if (o.deleted) return replace(client, o, { gone: true, why: "it was deleted", failure: "it was deleted" });
+  if (o.unreadable === "deleted") return replace(client, o, { gone: true, why: "it was deleted", failure: "it was deleted" });
+  if (o.unreadable === "unverified") return replace(client, o, { gone: true, keep: true, why: "it could not be read back to confirm it is this run's", failure: "it could not be read back" });
   try {
     const edited = await client.editComment(o.id, o.body);
     return { id: edited.id ?? o.id, ...(edited.html_url ? { url: edited.html_url } : {}), problems: [], warnings: [] };
@@ -41,9 +53,10 @@ export async function writeFinalComment(
 async function replace(
   client: Client,
   o: { id: number; index: number; body: string; author?: string },
-  cause: { gone: boolean; why: string; failure: string },
+  cause: { gone: boolean; keep?: boolean; why: string; failure: string },
 ): Promise<FinalComment> {
-  const note = `\n\n<sub>This replaces the tracking comment ${o.id}, which could not be updated: ${cause.gone ? "it was deleted" : "editing it kept failing"}.</sub>`;
+  const because = cause.keep ? "it could not be read back" : cause.gone ? "it was deleted" : "editing it kept failing";
+  const note = `\n\n<sub>This replaces the tracking comment ${o.id}, which could not be updated: ${because}.</sub>`;
   let created;
   try {
     created = await client.createComment(o.index, `${o.body}${note}`, o.author);

@@ -118,8 +118,9 @@ export async function finish(deps: FinishDeps): Promise<number> {
   const deleted = current !== undefined && !current.ok && current.error instanceof GiteaError && current.error.status === 404;
   if (current && !current.ok && !deleted) problems.push(`reading the tracking comment: ${describeError(current.error)}`);
   if (problems.length) outcome = finishFailed(decided, problems);
-  // An unverified comment is never edited (it may not be this run's); a deleted one is replaced.
-  if (commentId !== undefined && (current?.ok || (deleted && state.entity))) {
+  // An unverified comment is never edited nor removed (it may not be this run's): a deleted one, or one
+  // that could not be read back and verified, is replaced by a new comment holding the final state.
+  if (commentId !== undefined && (current?.ok || state.entity)) {
     try {
       const body = finalBody({
         state: outcome.state,
@@ -131,7 +132,12 @@ export async function finish(deps: FinishDeps): Promise<number> {
         claudeText: current?.ok ? extractClaudeText(current.value.body) : (summary?.result?.text ?? ""),
         ...(branch?.movedFrom && branch.note ? { notes: [`${branch.note}.`] } : {}),
       });
-      const final = await writeFinalComment(client, { id: commentId, index: state.entity?.number ?? 0, body: io.redactor.redact(body), deleted });
+      const final = await writeFinalComment(client, {
+        id: commentId,
+        index: state.entity?.number ?? 0,
+        body: io.redactor.redact(body),
+        ...(current?.ok ? {} : { unreadable: deleted ? "deleted" : "unverified" }),
+      });
       for (const w of final.warnings) io.warning(w);
       problems.push(...final.problems);
       if (final.id !== undefined && final.id !== commentId) io.setOutput(FINISH_OUTPUTS.commentId, String(final.id));

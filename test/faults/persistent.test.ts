@@ -18,6 +18,8 @@
  *   so no comment is left saying Claude is working;
  * - downloading an image: the image stays a link, with a warning naming the
  *   call, and the run succeeds.
+ * - reading the tracking comment back to confirm it is this run's (finish):
+ *   it is left alone, a new comment holds the final state naming the call;
  * test/faults/uneditable-comment.test.ts covers a deleted tracking comment and
  * a comment that can neither be edited nor removed.
  */
@@ -32,6 +34,13 @@ const ROUTES = await discoverRoutes(world);
 
 const POST_COMMENT = "POST /repos/{owner}/{repo}/issues/{index}/comments";
 const EDIT_COMMENT = "PATCH /repos/{owner}/{repo}/issues/comments/{id}";
+/**
+ * What finish reads to confirm the tracking comment is this run's before it
+ * edits it: when that fails, the comment is left alone and a new comment
+ * holds the final state (the job still fails, naming the call).
+ */
+const VERIFY = new Set(["GET /repos/{owner}/{repo}/issues/comments/{id}", "GET /user"]);
+
 /** Reads the run can do without, and a delete that has another way. */
 const DEGRADES = new Set([
   "GET /version",
@@ -70,6 +79,19 @@ describe.each(ROUTES)("$route ($scenario.name, $steps)", (use) => {
     const o = await runScenario(world, use.scenario, FAULT_KINDS[kind](use.route), { retry });
     expect(o.fired).toBeGreaterThan(0);
     const { prepared, result } = o;
+
+    if (VERIFY.has(use.route) && use.steps.length === 1 && use.steps[0] === "finish") {
+      expectFailedLoudly(o, call);
+      expect(result.finish?.code).toBe(1);
+      // The unverified comment is not edited; the newest comment holds the final state and names the call.
+      const replacement = o.trackingComments[o.trackingComments.length - 1]!;
+      expect(o.trackingComments.length).toBeGreaterThanOrEqual(1);
+      expect(replacement.body).toMatch(/^\*\*Claude encountered an error/m);
+      expect(replacement.body).toMatch(call);
+      expect(replacement.body).toContain("could not be read back");
+      expect(result.finish?.io.outputs[FINISH_OUTPUTS.conclusion]).toBe("failure");
+      return;
+    }
 
     if (DEGRADES.has(use.route)) {
       if (result.prepare.code !== 0 || result.finish?.code !== 0) console.log(result.log);

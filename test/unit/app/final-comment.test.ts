@@ -67,4 +67,11 @@ describe("writeFinalComment", () => {
     expect(r.id).toBeUndefined();
     expect(r.problems).toEqual([expect.stringContaining("PATCH /x"), expect.stringContaining("POST /y")]);
   });
+
+  it("a comment that could not be read back and verified is left alone; a new one holds the final state", async () => {
+    const { client, calls } = fakeClient();
+    const r = await writeFinalComment(client, { id: 5, index: 3, body: "final", unreadable: "unverified" });
+    expect(r).toMatchObject({ id: 77, problems: [] });
+    expect(calls).toEqual(["create on 3: <sub>This replaces the tracking comment 5, which could not be updated: it could not be read back.</sub>"]);
+  });
 });
