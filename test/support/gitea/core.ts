@@ -371,13 +371,21 @@ export class Core {
     return pr;
   }
 
+  /** Whether two commits merge cleanly never changes: asked once per pair. */
+  private readonly mergeable = new Map<string, boolean>();
+
   async isMergeable(pr: PullRequest): Promise<boolean> {
     const repo = this.store.repo(pr.repo);
     const { head, base } = await this.pullRange(pr);
     if (!base) return false;
+    const key = `${repo.fullName}:${base}..${head}`;
+    const known = this.mergeable.get(key);
+    if (known !== undefined) return known;
     const r = await repo.git.raw(["merge-tree", "--write-tree", "--no-messages", base, head]);
     // 0 = clean, 1 = conflicts; anything else (git < 2.38) = cannot tell, assume mergeable
-    return r.code !== 1;
+    const clean = r.code !== 1;
+    this.mergeable.set(key, clean);
+    return clean;
   }
 
   // ---- reviews -----------------------------------------------------------------

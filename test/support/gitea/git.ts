@@ -334,13 +334,20 @@ export class GitRepo {
     return (await this.run(["log", "-1", "--format=%H", commit, "--", filePath])).trim() || commit;
   }
 
+  /** Between two commits (object ids never change their meaning) the answer is computed once. */
+  private readonly mergeBases = new Map<string, string | null>();
+
   async mergeBase(a: string, b: string): Promise<string | null> {
+    const key = `${a}..${b}`;
+    const pinned = /^[0-9a-f]{40,64}$/.test(a) && /^[0-9a-f]{40,64}$/.test(b);
+    if (pinned && this.mergeBases.has(key)) return this.mergeBases.get(key)!;
     const r = await this.raw(["merge-base", a, b]);
-    return r.code === 0 ? r.stdout.toString().trim() : null;
+    const base = r.code === 0 ? r.stdout.toString().trim() : null;
+    if (pinned) this.mergeBases.set(key, base);
+    return base;
   }
 
-  /** Files changed between two commits (rename detection on), like Gitea's diff. */
-  /** Commits never change, so a diff between two of them is computed once (large pull requests are read page by page). */
+  /** Files changed between two commits (rename detection on), like Gitea's diff; commits never change, so it is computed once. */
   private readonly diffCache = new Map<string, Promise<RawChangedFile[]>>();
 
   changedFiles(from: string | null, to: string): Promise<RawChangedFile[]> {
