@@ -265,7 +265,7 @@ const schema = z.object({
   progress_audience: trimmed,
   progress_allowed_hosts: hostList,
   subprocess_sandbox: z.string().transform((v, ctx) => {
-    const s = v.trim().toLowerCase() || "auto";
+    const s = v.trim().toLowerCase();
     if (s === "auto" || s === "true" || s === "false") return s;
     ctx.addIssue({ code: "custom", message: `expected 'auto', 'true' or 'false', got ${show(v)}` });
     return z.NEVER;

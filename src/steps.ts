@@ -21,6 +21,8 @@ export const PREPARE_OUTPUTS = {
   branchName: "branch_name",
   /** The broker prepare started; finish stops it. */
   brokerPid: "broker_pid",
+  /** Unseals a checkout credential prepare had to save (see src/boundary/git-credentials.ts); empty when none. */
+  credentialsKey: "credentials_key",
 } as const;
 
 /** Outputs of the finish step. */
@@ -38,6 +40,7 @@ export const FINISH_ENV = {
   stateDigest: "STATE_DIGEST",
   commentId: "PREPARE_COMMENT_ID",
   brokerPid: "BROKER_PID",
+  credentialsKey: "CREDENTIALS_KEY",
   prepareOutcome: "PREPARE_OUTCOME",
   runOutcome: "RUN_OUTCOME",
   runConclusion: "RUN_CONCLUSION",

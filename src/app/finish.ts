@@ -107,7 +107,13 @@ export async function finish(deps: FinishDeps): Promise<number> {
       problems.push(`settling the branch: ${describeError(settled.error)}`);
     }
   }
-  problems.push(...(await restoreRun(state, git, join(runner.runnerTemp, "claude-code-gitea"))));
+  problems.push(
+    ...(await restoreRun(state, git, {
+      stateDir: join(runner.runnerTemp, "claude-code-gitea"),
+      tokens: { "job-token": env.GITHUB_TOKEN, "gitea-token": secrets.gitea_token, "github-token": secrets.github_token },
+      sealKey: env[FINISH_ENV.credentialsKey] ?? "",
+    })),
+  );
 
   const linkSet = await branchLinks(client, state, branch, links, (m) => io.warning(m)).catch(() => ({}) as LinkSet);
   linkSet.run = state.runUrl;
@@ -331,7 +337,7 @@ type FinalTarget = {
 
 /** The backend's final update, to the endpoint the event named and finish's own allow-list accepts. */
 async function sendFinal(deps: FinishDeps, io: ReturnType<typeof redactingIO>, t: FinalTarget): Promise<void> {
-  const target = progressTarget(t.event, t.allowedHosts);
+  const target = await progressTarget(t.event, t.allowedHosts);
   if (!target.endpoint) {
     if ("problem" in target && target.problem) io.warning(`Progress: ${target.problem}`);
     return;

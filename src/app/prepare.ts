@@ -20,7 +20,7 @@
  */
 import { planClaude } from "../claude/plan";
 import { snapshotHomeSettings } from "../claude/home-settings";
-import { EndpointError, validateProgressEndpoint } from "../dispatch/endpoint";
+import { EndpointError, checkProgressEndpoint } from "../dispatch/endpoint";
 import { startUpdate } from "../dispatch/messages";
 import { GiteaClient } from "../gitea/client";
 import type { EntityData } from "../gitea/data";
@@ -34,6 +34,7 @@ import { PREPARE_OUTPUTS } from "../steps";
 import { describeError } from "./errors";
 import { settle, unwrap } from "./settle";
 import { setUpBoundary } from "./prepare/boundary";
+import { baseBranchFs, pullRequestBase } from "./prepare/base-files";
 import { writeFiles } from "./prepare/claude-files";
 import { PrepareContext, type PrepareDeps } from "./prepare/context";
 import { readEvent } from "./prepare/event";
@@ -45,6 +46,7 @@ import { sendProgress } from "./prepare/progress";
 import { writePrompt } from "./prepare/prompt";
 import { initialState } from "./prepare/state";
 import { trackingComment } from "./prepare/tracking";
+import { checkTriggerHistory } from "./prepare/trigger-history";
 
 export { PROGRESS_MCP_SERVER, PROGRESS_TOOL } from "./prepare/prompt";
 export type { PrepareDeps } from "./prepare/context";
@@ -108,8 +110,8 @@ async function phases(run: PrepareContext): Promise<number> {
   const mode: RunMode = ctx.kind === "dispatch" ? "dispatch" : ctx.kind === "entity" && inputs.mode === "tag" ? "tag" : "agent";
 
   // 3. Every input is checked before anything is posted.
-  const plan = await planClaude(inputs, { workspace: runner.workspace });
-  const progressEndpoint = ctx.kind === "dispatch" && ctx.progressEndpoint ? checkEndpoint(inputs, ctx.progressEndpoint) : undefined;
+  let plan = await planClaude(inputs, { workspace: runner.workspace });
+  const progressEndpoint = ctx.kind === "dispatch" && ctx.progressEndpoint ? await checkEndpoint(inputs, ctx.progressEndpoint) : undefined;
 
   const client = new GiteaClient({
     apiUrl: runner.apiUrl,
@@ -131,7 +133,21 @@ async function phases(run: PrepareContext): Promise<number> {
   if (!versionR.ok) io.warning(`Could not read the Gitea version (${describeError(versionR.error)}); run links assume Gitea ≤ 1.25 (run number).`);
   const runUrl = links.run({ runId: runner.runId, runNumber: runner.runNumber }, version);
 
+  // Label and assignee triggers the payload cannot date: at most one run per application.
+  if (trigger.history && ctx.kind === "entity") {
+    const verdict = await checkTriggerHistory(client, ctx.entity.number, trigger.history);
+    if (!verdict.fresh) {
+      io.info(`Nothing to do: ${verdict.reason}.`);
+      return 0;
+    }
+    io.info(`Trigger: ${verdict.reason}.`);
+  }
+
   // 5. Permission.
+  // On a run about a pull request, files the inputs name come from its base branch, not from the PR.
+  const baseRef = await pullRequestBase(ctx, gathered.pull);
+  if (baseRef) plan = await planClaude(inputs, { workspace: runner.workspace, fs: baseBranchFs(client, runner.workspace, baseRef), contentOnly: true });
+
   const permission = await decidePermission(run, ctx, client, await gathered.permission, runUrl);
   if (!permission) return 1;
   const executable = unwrap(await gathered.executable);
@@ -149,7 +165,7 @@ async function phases(run: PrepareContext): Promise<number> {
   // state before a failure of the others is thrown, so finish can bring it to a final state.
   const entity = ctx.kind === "entity" ? ctx : undefined;
   const commentP = settle(entity ? trackingComment(run, client, entity.entity.number, runUrl, gathered.sticky) : Promise.resolve(undefined));
-  const branchP = settle((gathered.pull ? gathered.pull.then(unwrap) : Promise.resolve(undefined)).then((pull) => prepareBranch(run, ctx, mode, pull)));
+  const branchP = settle(prepareBranch(run, ctx, mode, gathered.pull ? gathered.pull.then(unwrap) : Promise.resolve(undefined)));
   const progressP = settle(ctx.kind === "dispatch" && state.progress ? sendProgress(run, startUpdate({ description: ctx.description })) : Promise.resolve());
   // The images of the issue or pull request download beside round 2 (a failed read of the data is reported in phase 8).
   const dataP = gathered.data?.then((d) => (d.ok && d.value.images?.length ? settle(withImages(run, client, d.value, base.base)) : d));
@@ -206,9 +222,9 @@ async function phases(run: PrepareContext): Promise<number> {
   return 0;
 }
 
-function checkEndpoint(inputs: Inputs, endpoint: string): string {
+async function checkEndpoint(inputs: Inputs, endpoint: string): Promise<string> {
   try {
-    return validateProgressEndpoint(endpoint, inputs.progress_allowed_hosts).url;
+    return (await checkProgressEndpoint(endpoint, inputs.progress_allowed_hosts)).url;
   } catch (error) {
     if (error instanceof EndpointError) throw new InputError([{ input: error.input, message: error.message }]);
     throw error;

@@ -214,7 +214,7 @@ export const READ_ONLY_REMOTE = ["show", "get-url"] as const;
 /**
  * `-c` settings every guarded git invocation runs with, so configuration
  * cannot make a read-only command run something: hooks, fsmonitor, pager,
- * editors, external diff, signature programs, credential helpers and every
+ * editors, signature programs, credential helpers and every
  * transport are off (pushes and fetches go through the broker, not here).
  */
 export const HARDENING = [
@@ -234,6 +234,5 @@ export const HARDENING = [
   "tag.gpgSign=false",
   "log.showSignature=false",
   "submodule.recurse=false",
-  "diff.external=",
   "merge.renormalize=false",
 ] as const;

@@ -16,6 +16,7 @@
  *   holds the token and pushes only the working branch, fast-forward.
  */
 import path from "node:path";
+import { isWithin } from "../paths";
 import { GLOBAL_FLAGS, READ_ONLY_REMOTE, SUBCOMMANDS, type OptionSpec } from "./git-options";
 
 export type GitDecision =
@@ -33,8 +34,12 @@ export type PolicyContext = {
   workBranch?: string;
   /** Repository paths Claude must not stage, move or remove (pull-request runs). */
   protectedPaths: readonly string[];
-  /** Empty top-level files the CLI's subprocess sandbox created (mount points): never staged. */
-  sandboxLeftovers?: readonly string[];
+  /**
+   * The CLI's subprocess sandbox is on: it masks some names in the workspace
+   * with device nodes (.bashrc, .idea, scripts…), which `git add -A` cannot
+   * index; they are skipped instead of failing the whole add.
+   */
+  sandboxed?: boolean;
 };
 
 const refuse = (message: string): GitDecision => ({ kind: "refuse", message });
@@ -118,10 +123,7 @@ export function parseOptions(sub: string, args: readonly string[], spec: OptionS
   return out;
 }
 
-const inside = (root: string, p: string) => {
-  const rel = path.relative(root, p);
-  return rel === "" || (!rel.startsWith("..") && !path.isAbsolute(rel));
-};
+const inside = isWithin;
 
 /** A path-like argument that leads outside the workspace (absolute elsewhere, or climbing out with `..`). */
 function leavesWorkspace(arg: string, ctx: PolicyContext): boolean {
@@ -204,14 +206,8 @@ export function decideGit(argv: readonly string[], ctx: PolicyContext): GitDecis
     }
   }
 
-  const finalArgs = [...global, sub, ...args];
-  if (sub === "add" && ctx.sandboxLeftovers?.length) {
-    // Exclusion pathspecs only narrow what the given pathspecs (or -A) select.
-    if (!args.includes("--")) finalArgs.push("--");
-    if (!paths.length) finalArgs.push(":/");
-    finalArgs.push(...ctx.sandboxLeftovers.map((name) => `:(exclude,top,literal)${name}`));
-  }
-  return { kind: "run", args: finalArgs };
+  const extra = sub === "add" && ctx.sandboxed && !args.includes("--ignore-errors") ? ["--ignore-errors"] : [];
+  return { kind: "run", args: [...global, sub, ...extra, ...args] };
 }
 
 function decidePush(args: readonly string[], ctx: PolicyContext): GitDecision {

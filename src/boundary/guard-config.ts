@@ -12,8 +12,8 @@ export const guardConfigSchema = z.object({
   realGit: z.string().min(1),
   workBranch: z.string().optional(),
   protectedPaths: z.array(z.string()),
-  /** With the subprocess sandbox: the workspace's top-level entries before the run (new empty ones are the sandbox's). */
-  workspaceEntries: z.array(z.string()).optional(),
+  /** The CLI's subprocess sandbox is on (see git-policy.ts). */
+  sandboxed: z.boolean().optional(),
   broker: z.object({ push: z.string().url(), fetch: z.string().url(), capability: z.string() }).optional(),
 });
 

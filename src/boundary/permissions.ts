@@ -31,6 +31,7 @@
  * tools to work.
  */
 import path from "node:path";
+import { isWithin } from "../paths";
 
 export const GIT_BASH_RULES = [
   "Bash(git add:*)",
@@ -70,10 +71,7 @@ const abs = (p: string) => `/${p.replace(/\/+$/, "")}`;
 const tree = (tool: "Edit" | "Read", p: string) => `${tool}(${abs(p)}/**)`;
 const file = (tool: "Edit" | "Read", p: string) => `${tool}(${abs(p)})`;
 
-const inside = (root: string, p: string) => {
-  const rel = path.relative(root, p);
-  return rel === "" || (!rel.startsWith("..") && !path.isAbsolute(rel));
-};
+const inside = isWithin;
 
 export type BoundaryRules = {
   allowed: string[];

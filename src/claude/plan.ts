@@ -44,6 +44,12 @@ export interface PlanContext {
   fs?: ClaudeFs;
   /** Directories besides the workspace whose files inputs may name (e.g. RUNNER_TEMP). Default: none. */
   allowedRoots?: readonly string[];
+  /**
+   * Files are read through `fs` and their content carried in the plan (never
+   * their path): for pull-request runs, whose workspace holds the PR's files
+   * while `fs` reads the base branch's.
+   */
+  contentOnly?: boolean;
 }
 
 export interface ClaudePlan {
@@ -145,16 +151,21 @@ export async function planClaude(inputs: ClaudeInputs, context: PlanContext): Pr
 
   // Model, fallback model, max turns, system prompts.
   const legacy = await problems.attempt(() => legacyValues(inputs, user?.managed ?? {}, notice));
-  for (const [source, flag] of [
-    [legacy?.systemPrompt, "--system-prompt-file"],
-    [legacy?.appendSystemPrompt, "--append-system-prompt-file"],
+  for (const [key, flag] of [
+    ["systemPrompt", "--system-prompt-file"],
+    ["appendSystemPrompt", "--append-system-prompt-file"],
   ] as const) {
+    const source = legacy?.[key];
     if (source?.kind !== "file") continue;
     await problems.attempt(async () => {
       try {
         await fs.realpath(resolve(context.workspace, source.path));
       } catch {
         throw inputError("claude_args", `${flag} ${shown(source.path)}: no such file (paths are relative to the workspace)`);
+      }
+      if (context.contentOnly && legacy) {
+        const file = await readWorkspaceFile(source.path, ctx, "claude_args", flag);
+        legacy[key] = { kind: "text", text: file.content, from: "input" };
       }
     });
   }

@@ -4,9 +4,13 @@
  * - https (plain http only to a loopback host: 127.0.0.0/8, ::1, localhost),
  * - free of credentials (no `user:password@`, no token-like query parameter),
  * - on a host of `progress_allowed_hosts` when that list is set (exact host,
- *   `*.example.com` for any sub-domain, an optional `:port` pins the port).
+ *   `*.example.com` for any sub-domain, an optional `:port` pins the port);
+ * - otherwise on public addresses only, checked on what the host resolves to
+ *   (checkProgressEndpoint, and again at each connection: address.ts).
  * The URL is used exactly as given: the correlation id travels in the body only.
  */
+
+import { checkResolvedHost, type Resolver } from "./address";
 
 export class EndpointError extends Error {
   constructor(
@@ -30,6 +34,8 @@ export type ProgressEndpoint = {
   port: number;
   /** True for plain http to a loopback host. */
   insecureLoopback: boolean;
+  /** A progress_allowed_hosts entry names this host: its addresses are the administrator's call. */
+  allowListed: boolean;
 };
 
 /** Query parameter names that carry credentials; an endpoint must not. */
@@ -140,5 +146,28 @@ export function validateProgressEndpoint(raw: string, allowedHosts: readonly str
       "progress_allowed_hosts",
     );
   }
-  return { url: url.href, origin: url.origin, hostname, port, insecureLoopback: url.protocol === "http:" };
+  return { url: url.href, origin: url.origin, hostname, port, insecureLoopback: url.protocol === "http:", allowListed: allowed.length > 0 };
+}
+
+/**
+ * validateProgressEndpoint, then the addresses the host resolves to
+ * (src/dispatch/address.ts) unless progress_allowed_hosts lists it.
+ */
+export async function checkProgressEndpoint(raw: string, allowedHosts: readonly string[] = [], resolve?: Resolver): Promise<ProgressEndpoint> {
+  const endpoint = validateProgressEndpoint(raw, allowedHosts);
+  if (endpoint.allowListed) return endpoint;
+  const protocol = endpoint.insecureLoopback ? "http:" : "https:";
+  let why: string | undefined;
+  try {
+    why = await checkResolvedHost(endpoint.hostname, protocol, resolve);
+  } catch (error) {
+    why = `'${endpoint.hostname}' cannot be resolved (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`;
+  }
+  if (why) {
+    throw new EndpointError(
+      `progress_endpoint '${displayEndpoint(endpoint.url)}' is refused: ${why}. Progress goes only to public addresses unless progress_allowed_hosts lists the host.`,
+      "progress_endpoint",
+    );
+  }
+  return endpoint;
 }

@@ -19,6 +19,7 @@
 import { retryAfterMs } from "../retry-after";
 import { Redactor } from "../text/redact";
 import { EndpointError, displayEndpoint, validateProgressEndpoint, type ProgressEndpoint } from "./endpoint";
+import { endpointFetch } from "./transport";
 import { OidcError, fetchOidcToken, oidcAvailable } from "./oidc";
 import { nextSeq, type SeqOptions } from "./seq";
 import { PROGRESS_HEADERS, signBody } from "./signature";
@@ -246,6 +247,8 @@ export class ProgressClient {
     const raw = JSON.stringify(body);
     const base = { seq, deliveryId: body.delivery_id, auth } as const;
     const doFetch = this.config.fetch ?? fetch;
+    // The update itself goes out with the address check at connection time (not the runner's own OIDC service).
+    const postFetch = this.config.fetch ?? endpointFetch({ checkAddresses: !this.endpoint.allowListed });
     const audience = this.config.audience?.trim() || this.endpoint.origin;
 
     let attempts = 0;
@@ -287,7 +290,7 @@ export class ProgressClient {
 
       if (wait === undefined) {
         attempts++;
-        const outcome = await this.post(doFetch, raw, headers, Math.min(policy.attemptTimeoutMs, Math.max(1, deadline - this.now())));
+        const outcome = await this.post(postFetch, raw, headers, Math.min(policy.attemptTimeoutMs, Math.max(1, deadline - this.now())));
         if ("status" in outcome) {
           lastStatus = outcome.status;
           if (outcome.status >= 200 && outcome.status < 300) return { ...base, delivered: true, status: outcome.status, attempts };

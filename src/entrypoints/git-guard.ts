@@ -5,41 +5,12 @@
  * hands `push` and `fetch` to the broker, which alone holds the token.
  */
 import { spawnSync } from "node:child_process";
-import { readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { readFileSync, realpathSync, statSync } from "node:fs";
 import { guardConfigSchema } from "../boundary/guard-config";
 import { HARDENING } from "../boundary/git-options";
 import { decideGit } from "../boundary/git-policy";
 
 const SCRUBBED_GIT_ENV = ["GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_ALTERNATE_OBJECT_DIRECTORIES", "GIT_EXTERNAL_DIFF", "GIT_SSH", "GIT_SSH_COMMAND", "GIT_ASKPASS", "GIT_EXEC_PATH", "GIT_CONFIG_PARAMETERS", "GIT_CONFIG_COUNT", "GIT_NAMESPACE", "GIT_TRACE", "GIT_TRACE_PACKET", "GIT_TRACE_CURL"];
-
-/**
- * New empty files and device nodes at the top of the workspace: the mount
- * points the CLI's subprocess sandbox creates (those git already ignores are left out: naming
- * an ignored path makes `git add` fail).
- */
-function sandboxLeftovers(workspace: string, before: readonly string[], realGit: string): string[] {
-  const known = new Set(before);
-  let names: string[];
-  try {
-    names = readdirSync(workspace).filter((name) => {
-      if (known.has(name)) return false;
-      try {
-        const st = statSync(join(workspace, name));
-        // Empty files, and the device nodes it binds over the shell's dotfiles.
-        return (st.isFile() && st.size === 0) || (!st.isFile() && !st.isDirectory());
-      } catch {
-        return false;
-      }
-    });
-  } catch {
-    return [];
-  }
-  if (!names.length) return [];
-  const ignored = spawnSync(realGit, ["-C", workspace, "check-ignore", "--", ...names], { encoding: "utf8" });
-  const skip = new Set((ignored.stdout ?? "").split("\n").filter(Boolean));
-  return names.filter((n) => !skip.has(n));
-}
 
 async function main(): Promise<number> {
   const [configFile, ...argv] = process.argv.slice(2);
@@ -55,7 +26,7 @@ async function main(): Promise<number> {
     cwd,
     protectedPaths: config.protectedPaths,
     ...(config.workBranch ? { workBranch: config.workBranch } : {}),
-    ...(config.workspaceEntries ? { sandboxLeftovers: sandboxLeftovers(config.workspace, config.workspaceEntries, config.realGit) } : {}),
+    ...(config.sandboxed ? { sandboxed: true } : {}),
   });
   if (decision.kind === "refuse") {
     process.stderr.write(`git: refused by claude-code-gitea-action: ${decision.message}\n`);
@@ -85,12 +56,38 @@ async function main(): Promise<number> {
   }
   const env: Record<string, string | undefined> = { ...process.env, GIT_PAGER: "cat", PAGER: "cat", GIT_EDITOR: "true", GIT_SEQUENCE_EDITOR: "true", GIT_TERMINAL_PROMPT: "0" };
   for (const name of SCRUBBED_GIT_ENV) delete env[name];
-  const result = spawnSync(config.realGit, [...HARDENING.flatMap((c) => ["-c", c]), ...decision.args], { stdio: "inherit", env });
+  const gitArgv = [...HARDENING.flatMap((c) => ["-c", c]), ...decision.args];
+  if (config.sandboxed && decision.args.find((a) => !a.startsWith("-")) === "add") return addSkippingMasks(config.realGit, gitArgv, env);
+  const result = spawnSync(config.realGit, gitArgv, { stdio: "inherit", env });
   if (result.error) {
     process.stderr.write(`git: ${result.error.message}\n`);
     return 127;
   }
   return result.status ?? (result.signal ? 128 + 15 : 1);
+}
+
+/**
+ * `git add` under the CLI's subprocess sandbox: the device nodes it puts over
+ * masked names cannot be indexed; git skips them (--ignore-errors) and says
+ * so, which is noise, not a failure.
+ */
+function addSkippingMasks(realGit: string, argv: string[], env: Record<string, string | undefined>): number {
+  const result = spawnSync(realGit, argv, { stdio: ["inherit", "inherit", "pipe"], env, encoding: "utf8" });
+  const masked = /^error: (.+): can only add regular files, symbolic links or git-directories$/;
+  const lines = (result.stderr ?? "").split("\n").filter(Boolean);
+  const rest = lines.filter((line) => {
+    const m = masked.exec(line);
+    if (!m) return true;
+    try {
+      const st = statSync(m[1]!);
+      return !(st.isCharacterDevice() || st.isBlockDevice());
+    } catch {
+      return true;
+    }
+  });
+  if (rest.length) process.stderr.write(`${rest.join("\n")}\n`);
+  if (result.error) return 127;
+  return result.status === 1 && rest.length === 0 ? 0 : (result.status ?? 1);
 }
 
 main().then(

@@ -18,6 +18,7 @@ import {
 } from "./http";
 import { ROUTES, type RouteName } from "./routes";
 import type {
+  GiteaTimelineEvent,
   CollaboratorPermission,
   GiteaAttachment,
   GiteaBranch,
@@ -315,6 +316,10 @@ export class GiteaClient {
   }
   async issue(index: number): Promise<GiteaIssue> {
     return (await this.call<GiteaIssue>("issue", { index })).data;
+  }
+  /** The issue's history (label and assignee changes among them), every page. */
+  async issueTimeline(index: number): Promise<GiteaTimelineEvent[]> {
+    return this.all<GiteaTimelineEvent>("issueTimeline", { index });
   }
   /** Issue comments are not paginated on Gitea 1.22: one call returns them all. */
   async issueComments(index: number, before?: string): Promise<GiteaComment[]> {

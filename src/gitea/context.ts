@@ -50,6 +50,8 @@ export type Entity = {
   htmlUrl: string;
   /** A pull request's head commit as the event saw it (pull_request* payloads carry it; comments do not). */
   headSha?: string;
+  /** A pull request's base branch, when the payload names it (pull_request* events). */
+  baseRef?: string;
 };
 
 /** Where the request for Claude came from, with its text. */
@@ -72,6 +74,18 @@ type Common = {
    * the payload says nothing about the sender.
    */
   senderPermissions?: GiteaPermissions;
+  /**
+   * What an `edited` event changed (the text before), and on Gitea 1.25 which
+   * labels a `label_updated` added; undefined when the payload does not say.
+   */
+  changes?: EventChanges;
+};
+
+export type EventChanges = {
+  titleFrom?: string;
+  bodyFrom?: string;
+  /** Gitea ≥ 1.25 on label_updated: names of the labels just added (a replace reports the whole new set). */
+  addedLabels?: string[];
 };
 
 export type EntityEvent = Common & {
@@ -162,6 +176,7 @@ class Reader {
       assignees,
       htmlUrl: this.optStr(o.html_url),
       ...(isPR && isObj(o.head) && typeof o.head.sha === "string" && /^[0-9a-f]{40,64}$/i.test(o.head.sha) ? { headSha: o.head.sha } : {}),
+      ...(isPR && isObj(o.base) && typeof o.base.ref === "string" && o.base.ref ? { baseRef: o.base.ref } : {}),
     };
   }
 }
@@ -190,11 +205,13 @@ export function parseEvent(eventName: string, payload: unknown): EventContext {
     );
   }
   const p = r.obj(payload, "(payload)");
+  const changes = readChanges(p.changes);
   const common = {
     eventName,
     action: r.optStr(p.action),
     repository: r.repository(p.repository),
     sender: r.person(p.sender, "sender"),
+    ...(changes ? { changes } : {}),
   };
 
   switch (eventName) {
@@ -272,6 +289,18 @@ export function parseEvent(eventName: string, payload: unknown): EventContext {
     default:
       return { ...common, kind: "automation", inputs: {} };
   }
+}
+
+function readChanges(v: unknown): EventChanges | undefined {
+  if (!isObj(v)) return undefined;
+  const from = (x: unknown) => (isObj(x) && typeof x.from === "string" ? x.from : undefined);
+  const titleFrom = from(v.title);
+  const bodyFrom = from(v.body);
+  const added = Array.isArray(v.added_labels)
+    ? v.added_labels.flatMap((l) => (isObj(l) && typeof l.name === "string" ? [l.name] : typeof l === "string" ? [l] : []))
+    : undefined;
+  if (titleFrom === undefined && bodyFrom === undefined && added === undefined) return undefined;
+  return { ...(titleFrom !== undefined ? { titleFrom } : {}), ...(bodyFrom !== undefined ? { bodyFrom } : {}), ...(added ? { addedLabels: added } : {}) };
 }
 
 function dispatchOrAutomation(common: Common, source: DispatchEvent["source"], fields: Json): EventContext {

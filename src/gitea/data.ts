@@ -1,7 +1,9 @@
 /**
  * The context Claude gets about an issue or pull request, read over REST in
  * parallel, with untrusted text sanitized before it can reach a prompt. Only
- * comments created before the trigger are kept.
+ * comments created before the trigger are kept; one edited after the trigger
+ * shows no text (its author may have changed it since the requester read it).
+ * The trigger, title and body are the event's own text.
  *
  * What is read scales with what the prompt can hold: every comment and review
  * (Gitea lists an issue's comments in one answer, not in pages, on 1.22–1.25),
@@ -180,7 +182,7 @@ export async function fetchEntityData(client: GiteaClient, entity: Entity, trigg
   const kept = comments.filter((c) => isBeforeTrigger(c, trigger, before));
   const title = sanitizeUntrusted(entity.title);
   const body = sanitizeUntrusted(entity.body);
-  const keptData = kept.map(commentData);
+  const keptData = kept.map((c) => commentData(c, before));
   const reviewData = reviews.map(({ review, comments }) => ({
     id: review.id,
     author: review.user?.login ?? "unknown",
@@ -206,6 +208,8 @@ export async function fetchEntityData(client: GiteaClient, entity: Entity, trigg
   sortAttachments(issueAssets, where, images, others);
   embedded(body, where, images, known);
   for (let i = kept.length - 1; i >= 0; i--) {
+    // A comment edited after the trigger shows nothing, its files included.
+    if (keptData[i]!.body === EDITED_AFTER_TRIGGER) continue;
     sortAttachments(kept[i]!.assets ?? [], `comment ${kept[i]!.id}`, images, others);
     embedded(keptData[i]!.body, `comment ${kept[i]!.id}`, images, known);
   }
@@ -279,12 +283,16 @@ function isBeforeTrigger(c: GiteaComment, trigger: TriggerSource, before: string
   return !before || !c.created_at || Date.parse(c.created_at) <= Date.parse(before);
 }
 
-function commentData(c: GiteaComment): CommentData {
+/** What stands in for a comment someone edited after the trigger: its new text is not what the requester saw. */
+export const EDITED_AFTER_TRIGGER = "(edited after this run was triggered: its text is left out)";
+
+function commentData(c: GiteaComment, trigger: string | undefined): CommentData {
+  const editedAfter = trigger !== undefined && c.updated_at !== undefined && Date.parse(c.updated_at) > Date.parse(trigger);
   return {
     id: c.id,
     author: c.user?.login ?? "unknown",
     createdAt: c.created_at,
-    body: sanitizeUntrusted(c.body ?? ""),
+    body: editedAfter ? EDITED_AFTER_TRIGGER : sanitizeUntrusted(c.body ?? ""),
     ...(c.html_url ? { url: c.html_url } : {}),
   };
 }

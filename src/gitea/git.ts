@@ -118,8 +118,8 @@ export type WorkBranch = {
  * at `sha` when given: the commit the trigger saw, not whatever the branch
  * points to by now.
  */
-export async function checkoutPullBranch(git: Git, headRef: string, baseRef: string, sha?: string, remote = "origin"): Promise<WorkBranch> {
-  await git.run(["fetch", "--no-tags", remote, `+refs/heads/${headRef}:refs/remotes/origin/${headRef}`]);
+export async function checkoutPullBranch(git: Git, headRef: string, baseRef: string, sha?: string, remote = "origin", alsoFetch: string[] = []): Promise<WorkBranch> {
+  await git.run(["fetch", "--no-tags", remote, `+refs/heads/${headRef}:refs/remotes/origin/${headRef}`, ...alsoFetch]);
   await git.run(["checkout", "-B", headRef, sha ? await commitAt(git, sha, headRef) : `refs/remotes/origin/${headRef}`]);
   await git.tryRun(["branch", `--set-upstream-to=origin/${headRef}`, headRef]);
   const startSha = await git.run(["rev-parse", "HEAD"]);
@@ -131,10 +131,16 @@ export async function checkoutPullBranch(git: Git, headRef: string, baseRef: str
  * as refs/pull/7/head for a fork's PR). Nothing is pushed: Claude's first push
  * creates it, and finish deletes it if it ends up with no commits.
  */
-export async function createWorkBranch(git: Git, name: string, from: { ref: string; base: string; sha?: string }, remote = "origin"): Promise<WorkBranch> {
+export async function createWorkBranch(
+  git: Git,
+  name: string,
+  from: { ref: string; base: string; sha?: string },
+  remote = "origin",
+  alsoFetch: string[] = [],
+): Promise<WorkBranch> {
   const tracking = from.ref.startsWith("refs/") ? `refs/remotes/origin/claude-base/${name}` : `refs/remotes/origin/${from.ref}`;
   const source = from.ref.startsWith("refs/") ? from.ref : `refs/heads/${from.ref}`;
-  await git.run(["fetch", "--no-tags", remote, `+${source}:${tracking}`]);
+  await git.run(["fetch", "--no-tags", remote, `+${source}:${tracking}`, ...alsoFetch]);
   await git.run(["checkout", "-B", name, from.sha ? await commitAt(git, from.sha, from.ref) : tracking]);
   const startSha = await git.run(["rev-parse", "HEAD"]);
   return { name, base: from.base, startSha, isNew: true, pushable: true };

@@ -1,8 +1,9 @@
 /**
  * Who may drive the token. Fails closed: the sender needs write access to the
  * repository, proven either by the payload (only where Gitea computed the
- * permissions for the sender) or by the collaborator-permission API; bots and
- * the Actions user only when listed in allowed_bots.
+ * permissions for the sender) or by the collaborator-permission API. Bots and
+ * the Actions user must also be listed in allowed_bots: a listed bot still
+ * needs write access.
  */
 import type { GiteaClient } from "./client";
 import type { EventContext, Person } from "./context";
@@ -37,18 +38,18 @@ export async function checkSender(
   if (ctx.kind !== "entity") return { allowed: true, how: `${ctx.eventName} is started by the repository's writers` };
 
   const sender = ctx.sender;
-  if (isBot(sender)) {
-    return botAllowed(sender.login, allowedBots)
-      ? { allowed: true, how: `${sender.login} is listed in allowed_bots` }
-      : {
-          allowed: false,
-          reason: `@${sender.login} is a bot or the Actions user, and bots may only trigger Claude when listed in \`allowed_bots\` (or \`allowed_bots: '*'\`).`,
-        };
+  const bot = isBot(sender);
+  if (bot && !botAllowed(sender.login, allowedBots)) {
+    return {
+      allowed: false,
+      reason: `@${sender.login} is a bot or the Actions user, and bots may only trigger Claude when listed in \`allowed_bots\` (or \`allowed_bots: '*'\`).`,
+    };
   }
+  const listed = bot ? ` (listed in allowed_bots)` : "";
 
   if (ctx.senderPermissions) {
     return ctx.senderPermissions.push || ctx.senderPermissions.admin
-      ? { allowed: true, how: `the event payload gives @${sender.login} write access` }
+      ? { allowed: true, how: `the event payload gives @${sender.login}${listed} write access` }
       : { allowed: false, reason: `@${sender.login} does not have write access to ${ctx.repository.fullName}.` };
   }
 
@@ -63,6 +64,6 @@ export async function checkSender(
     };
   }
   return WRITE.has(answer.permission)
-    ? { allowed: true, how: `@${sender.login} has '${answer.permission}' permission` }
+    ? { allowed: true, how: `@${sender.login}${listed} has '${answer.permission}' permission` }
     : { allowed: false, reason: `@${sender.login} has '${answer.permission}' permission on ${ctx.repository.fullName}; write access is required.` };
 }

@@ -11,6 +11,7 @@ export const ROUTES = {
   collaboratorPermission: "GET /repos/{owner}/{repo}/collaborators/{collaborator}/permission",
   issue: "GET /repos/{owner}/{repo}/issues/{index}",
   issueComments: "GET /repos/{owner}/{repo}/issues/{index}/comments",
+  issueTimeline: "GET /repos/{owner}/{repo}/issues/{index}/timeline",
   createIssueComment: "POST /repos/{owner}/{repo}/issues/{index}/comments",
   comment: "GET /repos/{owner}/{repo}/issues/comments/{id}",
   editComment: "PATCH /repos/{owner}/{repo}/issues/comments/{id}",

@@ -6,6 +6,8 @@
 
 /** Marks our tracking comments so sticky reuse and finish can recognise them. */
 export const TRACKING_MARKER = "<!-- claude-code-gitea-action:tracking -->";
+/** Marks our "did not run" answers (not tracking comments: a sticky run never reuses one). */
+export const REFUSAL_MARKER = "<!-- claude-code-gitea-action:refused -->";
 const WORKING_HEADING = "Claude is working…";
 const SEPARATOR = "\n\n---\n\n";
 

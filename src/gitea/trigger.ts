@@ -1,9 +1,18 @@
 /**
- * Does this event ask for Claude? The trigger phrase as a word (in a comment,
- * review, or an issue/PR title or body), the assignee trigger (issue
- * assignees), the label trigger (issue labels), or a direct prompt, which
- * always triggers.
+ * Does this event ask for Claude? Only through what the sender did now:
+ *
+ * - the trigger phrase, as a word, in text the sender just wrote themselves:
+ *   a new comment or review, a comment they just edited to add it, an issue or
+ *   pull request they just opened (or edited to add it) — never in `>` quoted
+ *   text, never in someone else's words (a writer who edits, labels, closes or
+ *   syncs another user's pull request does not make its body the request);
+ * - the label trigger when that label was just added, the assignee trigger
+ *   when that user was just assigned (Gitea 1.25 names added labels; where the
+ *   payload cannot say, prepare checks the issue's history so that one
+ *   application runs at most once: see `history` in the result);
+ * - a direct prompt, which always triggers.
  */
+import { withoutQuotes } from "../text/markdown";
 import type { EventContext } from "./context";
 
 export type TriggerInputs = {
@@ -15,7 +24,12 @@ export type TriggerInputs = {
   mode: "tag" | "agent";
 };
 
-export type TriggerResult = { triggered: boolean; reason: string };
+export type TriggerResult = {
+  triggered: boolean;
+  reason: string;
+  /** The event cannot tell whether the label or assignee was just added: prepare must check the issue's history. */
+  history?: { kind: "label"; name: string } | { kind: "assignee"; login: string };
+};
 
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
@@ -24,6 +38,16 @@ export function containsPhrase(text: string, phrase: string): boolean {
   if (!text || !phrase) return false;
   return new RegExp(`(^|\\s)${escapeRegExp(phrase)}([\\s.,!?;:]|$)`).test(text);
 }
+
+/** The phrase in the author's own words: not inside `>` quotes. */
+export function asksFor(text: string, phrase: string): boolean {
+  return containsPhrase(text, phrase) && containsPhrase(withoutQuotes(text), phrase);
+}
+
+/** The phrase in `now` and not already in `before` (an edit that added it). */
+const newlyAsks = (now: string, before: string | undefined, phrase: string) => asksFor(now, phrase) && (before === undefined || !asksFor(before, phrase));
+
+const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 
 export function checkTrigger(ctx: EventContext, inputs: TriggerInputs): TriggerResult {
   if (ctx.kind === "dispatch") return { triggered: true, reason: `dispatched task (${ctx.source})` };
@@ -40,41 +64,72 @@ export function checkTrigger(ctx: EventContext, inputs: TriggerInputs): TriggerR
   }
 
   const phrase = inputs.trigger_phrase;
-  const { entity, trigger } = ctx;
+  const { entity, trigger, sender } = ctx;
   switch (trigger.kind) {
-    case "comment":
+    case "comment": {
       if (ctx.action === "deleted") return { triggered: false, reason: "the comment was deleted" };
-      return containsPhrase(trigger.body, phrase)
-        ? { triggered: true, reason: `comment ${trigger.commentId} contains '${phrase}'` }
-        : { triggered: false, reason: `comment does not contain '${phrase}'` };
+      if (!same(trigger.author.login, sender.login)) {
+        return { triggered: false, reason: `@${sender.login} edited @${trigger.author.login}'s comment; only the author's own words can ask for Claude` };
+      }
+      if (ctx.action === "edited") {
+        return newlyAsks(trigger.body, ctx.changes?.bodyFrom, phrase)
+          ? { triggered: true, reason: `comment ${trigger.commentId} was edited to ask '${phrase}'` }
+          : { triggered: false, reason: `the edit of comment ${trigger.commentId} did not add '${phrase}' outside quotes` };
+      }
+      if (asksFor(trigger.body, phrase)) return { triggered: true, reason: `comment ${trigger.commentId} contains '${phrase}'` };
+      return {
+        triggered: false,
+        reason: containsPhrase(trigger.body, phrase) ? `'${phrase}' appears only in quoted text` : `comment does not contain '${phrase}'`,
+      };
+    }
     case "review":
     case "review_comment":
-      return containsPhrase(trigger.body, phrase)
+      return asksFor(trigger.body, phrase)
         ? { triggered: true, reason: `review contains '${phrase}'` }
-        : { triggered: false, reason: `review does not contain '${phrase}'` };
+        : { triggered: false, reason: `review does not contain '${phrase}' outside quotes` };
     case "issue": {
-      const assignee = inputs.assignee_trigger;
       if (ctx.action === "assigned") {
-        return assignee && entity.assignees.some((a) => a.toLowerCase() === assignee.toLowerCase())
-          ? { triggered: true, reason: `issue assigned to ${assignee}` }
-          : { triggered: false, reason: assignee ? `issue is not assigned to ${assignee}` : "assignee_trigger is not set" };
+        const assignee = inputs.assignee_trigger;
+        if (!assignee) return { triggered: false, reason: "assignee_trigger is not set" };
+        if (!entity.assignees.some((a) => same(a, assignee))) return { triggered: false, reason: `issue is not assigned to ${assignee}` };
+        // Gitea's payload does not say who was just assigned: prepare checks the issue's history.
+        return { triggered: true, reason: `issue assigned to ${assignee}`, history: { kind: "assignee", login: assignee } };
       }
-      if (ctx.action === "label_updated" || ctx.action === "labeled") {
-        const label = inputs.label_trigger;
-        return label && entity.labels.includes(label)
-          ? { triggered: true, reason: `issue has label '${label}'` }
-          : { triggered: false, reason: label ? `issue does not have label '${label}'` : "label_trigger is not set" };
-      }
-      if (ctx.action === "opened") return phraseInTitleOrBody(entity.title, entity.body, phrase, "issue");
-      return { triggered: false, reason: `issues '${ctx.action}' does not trigger` };
+      if (ctx.action === "label_updated" || ctx.action === "labeled") return labelTrigger(ctx.changes?.addedLabels, entity.labels, inputs.label_trigger);
+      return ownText(ctx, phrase, "issue");
     }
     case "pull_request":
-      return phraseInTitleOrBody(entity.title, entity.body, phrase, "pull request");
+      if (ctx.action === "label_updated" || ctx.action === "labeled") return labelTrigger(ctx.changes?.addedLabels, entity.labels, inputs.label_trigger);
+      return ownText(ctx, phrase, "pull request");
   }
 }
 
-function phraseInTitleOrBody(title: string, body: string, phrase: string, what: string): TriggerResult {
-  if (containsPhrase(body, phrase)) return { triggered: true, reason: `${what} body contains '${phrase}'` };
-  if (containsPhrase(title, phrase)) return { triggered: true, reason: `${what} title contains '${phrase}'` };
-  return { triggered: false, reason: `${what} does not contain '${phrase}'` };
+function labelTrigger(added: string[] | undefined, labels: string[], label: string): TriggerResult {
+  if (!label) return { triggered: false, reason: "label_trigger is not set" };
+  if (added !== undefined) {
+    return added.some((l) => l === label)
+      ? { triggered: true, reason: `label '${label}' was just added` }
+      : { triggered: false, reason: `label '${label}' was not among the labels just added` };
+  }
+  if (!labels.includes(label)) return { triggered: false, reason: `issue does not have label '${label}'` };
+  // Gitea before 1.25 does not say which label changed: prepare checks when it was added.
+  return { triggered: true, reason: `has label '${label}'`, history: { kind: "label", name: label } };
+}
+
+/** An issue or pull request's title/body: only when its author just wrote it (opened, or edited to add the phrase). */
+function ownText(ctx: Extract<EventContext, { kind: "entity" }>, phrase: string, what: string): TriggerResult {
+  const { entity, sender } = ctx;
+  if (ctx.action !== "opened" && ctx.action !== "edited") return { triggered: false, reason: `${what} '${ctx.action}' does not trigger` };
+  if (!same(entity.author.login, sender.login)) {
+    return { triggered: false, reason: `@${sender.login} ${ctx.action} @${entity.author.login}'s ${what}; only the author's own words can ask for Claude` };
+  }
+  const before = ctx.action === "edited" ? ctx.changes : undefined;
+  if (ctx.action === "edited" && !before) return { triggered: false, reason: `the edit of the ${what} does not say what changed` };
+  if (newlyAsks(entity.body, ctx.action === "edited" ? (before?.bodyFrom ?? entity.body) : undefined, phrase)) {
+    return { triggered: true, reason: `${what} body contains '${phrase}'` };
+  }
+  if (newlyAsks(entity.title, ctx.action === "edited" ? (before?.titleFrom ?? entity.title) : undefined, phrase)) {
+    return { triggered: true, reason: `${what} title contains '${phrase}'` };
+  }
+  return { triggered: false, reason: `${what} does not contain '${phrase}'${ctx.action === "edited" ? " in what the edit added" : ""}` };
 }

@@ -44,6 +44,19 @@ export type GiteaIssue = {
   assets?: GiteaAttachment[] | null;
 };
 
+/** One entry of an issue's timeline (`GET …/issues/{index}/timeline`): labels, assignments, comments… */
+export type GiteaTimelineEvent = {
+  id: number;
+  type: string;
+  created_at: string;
+  /** For `label`: "1" when added, "" when removed. */
+  body?: string;
+  user?: GiteaUser | null;
+  label?: { name: string } | null;
+  assignee?: GiteaUser | null;
+  removed_assignee?: boolean;
+};
+
 export type GiteaComment = {
   id: number;
   body: string;

@@ -1,9 +1,23 @@
 /**
  * Untrusted text (issue bodies, comments, reviews, commit messages) is cleaned
- * before it can reach a prompt: HTML entities are decoded first (so an encoded
- * comment cannot slip through), then HTML comments, invisible and bidi control
- * characters, hidden HTML attributes, image alt text and link titles go.
+ * before it can reach a prompt, so that nothing a reader of the rendered page
+ * cannot see reaches the model:
+ *
+ * 1. a CommonMark + GFM parse of the text as written (src/text/markdown.ts)
+ *    removes reference definitions in every form and position, HTML comments,
+ *    the content of elements Gitea's sanitizer drops (style, script,
+ *    noscript…), alt text and titles;
+ * 2. outside code spans and blocks (shown as written), HTML entities are
+ *    decoded (so an encoded comment cannot slip through), the parse runs
+ *    again on the decoded text, and then HTML comments, hidden elements,
+ *    hidden HTML attributes, image alt text and link titles go, repeated
+ *    until nothing changes;
+ * 3. invisible and bidi control characters go everywhere, code included.
+ *
+ * Step 2 may remove text a reader did see (an encoded `&lt;!-- … --&gt;`):
+ * erring on the side of the model seeing less, never in code.
  */
+import { applyEdits, hiddenEdits, maskCode } from "./markdown";
 
 const NAMED_ENTITIES: Record<string, string> = {
   amp: "&",
@@ -79,15 +93,28 @@ export function stripMarkdownHiddenText(text: string): string {
     .replace(/(\[[^\]]*\]\(\s*[^\s)]+)\s+(?:"[^"]*"|'[^']*'|\([^)]*\))\s*\)/g, "$1)");
 }
 
+/** Elements whose content Gitea's sanitizer drops with the tags (their text never shows). */
+const SKIP_CONTENT_ELEMENT = /<(script|style|noscript|noembed|noframes|iframe|object|template|title|head|frameset|nostyle|xmp|plaintext)(?=[\s/>])[^>]*>[\s\S]*?(<\/\1\s*>|$)/gi;
+
+export function stripSkipContentElements(text: string): string {
+  return text.replace(SKIP_CONTENT_ELEMENT, "");
+}
+
+/** What the markdown parser finds hidden, removed. */
+export function stripParsedHidden(text: string): string {
+  return applyEdits(text, hiddenEdits(text));
+}
+
 export function sanitizeUntrusted(text: string): string {
   if (!text) return "";
-  let out = decodeEntities(text);
+  const { masked, restore } = maskCode(stripParsedHidden(text));
+  let out = stripParsedHidden(decodeEntities(masked));
   // Removing one piece can assemble another (`<!<!-- x -->-- y -->`, `<!\u200b-- y -->`): repeat a few
   // times, then defuse any comment opener still left (deep nesting), so no comment survives in linear time.
   for (let pass = 0; pass < 8; pass++) {
-    const next = stripMarkdownHiddenText(stripHiddenAttributes(stripInvisible(stripHtmlComments(out))));
+    const next = stripMarkdownHiddenText(stripHiddenAttributes(stripInvisible(stripSkipContentElements(stripHtmlComments(out)))));
     if (next === out) break;
     out = next;
   }
-  return out.replace(/<!--/g, "&lt;!--").trim();
+  return restore(out.replace(/<!--/g, "&lt;!--"), stripInvisible).trim();
 }

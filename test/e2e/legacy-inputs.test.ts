@@ -146,7 +146,8 @@ describe("v0.0.63 inputs at the pin, run A (tools, MCP, model, prompts, claude_e
     const allowed = flagValues(argv, "allowedTools")[0]!.split(",");
     const disallowed = flagValues(argv, "disallowedTools")[0]!.split(",");
     // The action's defaults, the input and claude_args' --allowedTools, in one list.
-    expect(allowed).toEqual(expect.arrayContaining(["Read", "Bash(git add:*)", "mcp__gitea__update_claude_comment", "Bash(touch:*)", "mcp__echo__echo", "mcp__echo2__echo", "Bash(printenv FOO:*)"]));
+    const ws = a.result.dirs.workspace;
+    expect(allowed).toEqual(expect.arrayContaining([`Edit(/${ws}/**)`, `Read(/${ws}/**)`, "Bash(git add:*)", "mcp__gitea__update_claude_comment", "Bash(touch:*)", "mcp__echo__echo", "mcp__echo2__echo", "Bash(printenv FOO:*)"]));
     // What the user disallows is not also allowed (a default the user took back, and a file tool).
     expect(allowed).not.toContain("Bash(git log:*)");
     expect(allowed).not.toContain("Write");
@@ -217,7 +218,8 @@ describe("v0.0.63 inputs at the pin, run A (tools, MCP, model, prompts, claude_e
   });
 
   it("settings (JSON): the CLI's user settings hold it, and its permission rule lets a command run", () => {
-    expect(a.start.homeSettings?.permissions).toEqual({ allow: ["Bash(mkdir:*)"] });
+    // The user's rule, next to the trust boundary's deny rules (which the settings file carries too).
+    expect(a.start.homeSettings?.permissions).toMatchObject({ allow: ["Bash(mkdir:*)"], deny: expect.arrayContaining(["Read(//proc/**)"]) });
     expect(a.results.get("toolu_mkdir")).toMatchObject({ is_error: false });
     expect(existsSync(path.join(a.result.dirs.workspace, "allowed-by-settings"))).toBe(true);
   });
@@ -285,7 +287,7 @@ describe("v0.0.63 inputs at the pin, run B (max_turns, system_prompt, anthropic_
   });
 
   it("settings (a workspace path) with claude_env merged into its env: the CLI's user settings, with effect", () => {
-    expect(b.start.homeSettings?.permissions).toEqual(SETTINGS_FILE.permissions);
+    expect(b.start.homeSettings?.permissions).toMatchObject({ deny: expect.arrayContaining([...SETTINGS_FILE.permissions.deny, "Read(//proc/**)"]) });
     expect(b.start.homeSettings?.env).toMatchObject({ FROM_SETTINGS_FILE: "kept from the file", FROM_CLAUDE_ENV: "merged" });
     // The file's deny rule wins over the action's default Bash(git status:*).
     expect(flagValues(b.start.argv, "allowedTools")[0]!.split(",")).toContain("Bash(git status:*)");

@@ -28,8 +28,8 @@ describe("timeout_minutes", () => {
     const result = await world.runAction({
       eventName: "issue_comment",
       event: trigger.event,
-      // 0.05 minutes = 3 s. The runner's own limit is far away: reaching it would cancel the step instead.
-      with: { timeout_minutes: "0.05", path_to_claude_code_executable: recorder.executable },
+      // 0.2 minutes = 12 s (room for a loaded machine to start the CLI). The runner's own limit is far away: reaching it would cancel the step instead.
+      with: { timeout_minutes: "0.2", path_to_claude_code_executable: recorder.executable },
       timeoutMs: 240_000,
     });
 
@@ -45,7 +45,7 @@ describe("timeout_minutes", () => {
     expect(step(result, "finish")?.outcome).toBe("success");
     expect(result.outputs.conclusion).toBe("failure");
     const comment = trigger.comments().find((c) => c.id === Number(result.outputs.comment_id))!;
-    expect(comment.body).toContain("Claude timed out after 0.05 minutes");
+    expect(comment.body).toContain("Claude timed out after 0.2 minutes");
     expect(comment.body).toContain("timeout_minutes");
     expect(comment.body).not.toContain("⏳");
     expect(result.summary).toContain("timeout_minutes");

@@ -6,8 +6,9 @@
  * returned to be reported.
  */
 import path from "node:path";
+import { isWithin } from "../../paths";
 import { stopBroker } from "../../boundary/broker-process";
-import { restorePersistedCredentials } from "../../boundary/git-credentials";
+import { restorePersistedCredentials, type KnownTokens } from "../../boundary/git-credentials";
 import { undoRestoredConfig } from "../../boundary/pr-config";
 import { restoreHomeSettings } from "../../claude/home-settings";
 import type { Git } from "../../gitea/git";
@@ -22,11 +23,15 @@ export function stopRunBroker(pidText: string | undefined, actionPath: string, l
   if (outcome === "not-ours") log(`Process ${pid} is no longer the action's broker; left alone.`);
 }
 
-export async function restoreRun(state: RunState, git: Git, stateDir: string): Promise<string[]> {
+export async function restoreRun(state: RunState, git: Git, o: { stateDir: string; tokens: KnownTokens; sealKey: string }): Promise<string[]> {
   const problems: string[] = [];
-  const within = (file: string) => path.relative(stateDir, file).split(path.sep)[0] !== ".." && !path.isAbsolute(path.relative(stateDir, file));
+  const within = (file: string) => isWithin(o.stateDir, path.resolve(file));
   if (state.gitCredentialsFile && within(state.gitCredentialsFile)) {
-    await restorePersistedCredentials(git, state.gitCredentialsFile).catch((e) => problems.push(`putting the checkout's git credentials back: ${describeError(e)}`));
+    await restorePersistedCredentials(git, state.gitCredentialsFile, o.tokens, o.sealKey)
+      .then((missing) => {
+        if (missing.length) problems.push(`putting the checkout's git credentials back: no value for ${missing.join(", ")}`);
+      })
+      .catch((e) => problems.push(`putting the checkout's git credentials back: ${describeError(e)}`));
   }
   if (state.prConfig) {
     await undoRestoredConfig(git, state.prConfig).catch((e) => problems.push(`putting the pull request's own config files back: ${describeError(e)}`));

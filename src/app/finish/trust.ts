@@ -13,7 +13,7 @@
  */
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
-import { validateProgressEndpoint } from "../../dispatch/endpoint";
+import { checkProgressEndpoint } from "../../dispatch/endpoint";
 import type { GiteaClient } from "../../gitea/client";
 import { parseEvent, type EventContext } from "../../gitea/context";
 import { TRACKING_MARKER } from "../../gitea/tracking";
@@ -54,13 +54,13 @@ export async function readEventContext(env: Env): Promise<EventContext | undefin
 }
 
 /** The progress endpoint, from the event and finish's own allow-list (never from the state). */
-export function progressTarget(
+export async function progressTarget(
   event: EventContext | undefined,
   allowedHosts: string[],
-): { endpoint: string; correlationId?: string } | { endpoint?: undefined; problem?: string } {
+): Promise<{ endpoint: string; correlationId?: string } | { endpoint?: undefined; problem?: string }> {
   if (!event || event.kind !== "dispatch" || !event.progressEndpoint) return {};
   try {
-    const { url } = validateProgressEndpoint(event.progressEndpoint, allowedHosts);
+    const { url } = await checkProgressEndpoint(event.progressEndpoint, allowedHosts);
     return { endpoint: url, ...(event.correlationId ? { correlationId: event.correlationId } : {}) };
   } catch (error) {
     return { problem: describeError(error) };

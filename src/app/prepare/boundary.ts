@@ -4,7 +4,7 @@
  * computes the permission rules. Nothing written here holds a secret.
  */
 import { randomBytes } from "node:crypto";
-import { mkdir, readdir, realpath, writeFile } from "node:fs/promises";
+import { mkdir, realpath, writeFile } from "node:fs/promises";
 import { delimiter, join } from "node:path";
 import type { BrokerConfig } from "../../boundary/broker-config";
 import { brokerEndpoints, spawnBroker } from "../../boundary/broker-process";
@@ -161,7 +161,7 @@ export async function setUpBoundary(
     }
     run.io.info(`Subprocess sandbox (CLAUDE_CODE_SUBPROCESS_ENV_SCRUB): ${scrub ? `on (${probe.reason})` : `off (${probe.reason})`}.`);
   }
-  if (scrub) guard.workspaceEntries = await readdir(workspace).catch(() => []);
+  if (scrub) guard.sandboxed = true;
 
   const guardFile = join(gitDir, "git-guard.json");
   await writeFile(guardFile, JSON.stringify(guard), { mode: 0o600 });

@@ -18,13 +18,20 @@ import type { PullData } from "../../gitea/data";
 import { randomBytes } from "node:crypto";
 import { GIT_STALL_ENV, Git, checkoutPullBranch, configureGit, createWorkBranch, runTag, spawnRunner, workBranchName, type WorkBranch } from "../../gitea/git";
 import type { RunMode } from "../../state";
+import { PREPARE_OUTPUTS } from "../../steps";
 import type { PrepareContext } from "./context";
 
 export type PreparedBranch = { work: WorkBranch; restored?: RestoredConfig };
 
 export const CREDENTIALS_FILE = "git-credentials.json";
 
-export async function prepareBranch(run: PrepareContext, ctx: EventContext, mode: RunMode, pull: PullData | undefined): Promise<PreparedBranch | undefined> {
+/** Tokens finish has in its own environment too, by the names both steps use (src/app/finish/cleanup.ts). */
+export function knownTokens(run: Pick<PrepareContext, "runner" | "inputs">): Record<string, string> {
+  return { "job-token": run.runner.jobToken, "gitea-token": run.inputs.gitea_token, "github-token": run.inputs.github_token };
+}
+
+/** Local setup first (it needs no pull request data), then the branch once `pullP` has the pull request. */
+export async function prepareBranch(run: PrepareContext, ctx: EventContext, mode: RunMode, pullP: Promise<PullData | undefined>): Promise<PreparedBranch | undefined> {
   const { deps, runner, inputs } = run;
   const retry = { ...DEFAULT_RETRY, ...deps.retry };
   const remote = remoteUrl(runner.serverUrl, ctx.repository.fullName);
@@ -42,12 +49,14 @@ export async function prepareBranch(run: PrepareContext, ctx: EventContext, mode
   const credentialsFile = join(run.workDir, CREDENTIALS_FILE);
   run.state!.gitCredentialsFile = credentialsFile;
   await run.saveState();
-  const removed = await removePersistedCredentials(git, credentialsFile);
-  if (removed.entries.length || removed.remotes.length) {
-    run.io.info(`Took the checkout's persisted git credentials out of .git/config for the run (${removed.entries.length + removed.remotes.length} entr${removed.entries.length + removed.remotes.length === 1 ? "y" : "ies"}); finish puts them back.`);
+  const removed = await removePersistedCredentials(git, credentialsFile, knownTokens(run));
+  if (removed.sealKey) run.io.setOutput(PREPARE_OUTPUTS.credentialsKey, removed.sealKey);
+  if (removed.removed) {
+    run.io.info(`Took the checkout's persisted git credentials out of .git/config for the run (${removed.removed} entr${removed.removed === 1 ? "y" : "ies"}); finish puts them back.`);
   }
   await configureGit(git, { name: inputs.claude_git_name, email: inputs.claude_git_email });
 
+  const pull = await pullP;
   const now = run.now();
   const prefix = inputs.branch_prefix;
   // New branch names carry the run's id, so runs on one issue at the same minute never share a branch.
@@ -57,16 +66,17 @@ export async function prepareBranch(run: PrepareContext, ctx: EventContext, mode
   if (ctx.kind === "entity" && ctx.entity.isPR && pull && pull.state === "open" && !pull.merged) {
     // The commit the trigger saw: the event's head for pull_request events, the head read at the trigger otherwise.
     const sha = ctx.entity.headSha ?? pull.headSha;
+    // The base branch comes in the same fetch: its copies of the CLI's config files replace the PR's.
+    const base = [`+refs/heads/${pull.baseRef}:refs/remotes/origin/${pull.baseRef}`];
     // Gitea reports the head as refs/pull/N/head when it is no branch here (AGit PRs, a deleted head branch).
     if (pull.fromFork || pull.headRef.startsWith("refs/")) {
       // A fork's branch (or a ref that is no branch) cannot take our pushes: work on a new branch of this repository from the PR head.
       const name = workBranchName(prefix, "pr", ctx.entity.number, now, tag);
-      work = await createWorkBranch(git, name, { ref: `refs/pull/${ctx.entity.number}/head`, base: pull.baseRef, sha }, remote);
+      work = await createWorkBranch(git, name, { ref: `refs/pull/${ctx.entity.number}/head`, base: pull.baseRef, sha }, remote, base);
     } else {
       // Other runs may push to the same head: this run's commits then go to a branch of its own.
-      work = { ...(await checkoutPullBranch(git, pull.headRef, pull.baseRef, sha, remote)), fallback: workBranchName(prefix, "pr", ctx.entity.number, now, tag) };
+      work = { ...(await checkoutPullBranch(git, pull.headRef, pull.baseRef, sha, remote, base)), fallback: workBranchName(prefix, "pr", ctx.entity.number, now, tag) };
     }
-    await git.run(["fetch", "--no-tags", remote, `+refs/heads/${pull.baseRef}:refs/remotes/origin/${pull.baseRef}`]);
     const restored = await restoreConfigFromBase(git, `refs/remotes/origin/${pull.baseRef}`);
     if (restored.protectedPaths.length) {
       run.io.info(`Pull request run: ${restored.protectedPaths.join(", ")} come${restored.protectedPaths.length === 1 ? "s" : ""} from ${pull.baseRef}, not from the pull request.`);

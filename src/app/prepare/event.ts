@@ -3,7 +3,7 @@ import { readFile } from "node:fs/promises";
 import { finalUpdate } from "../../dispatch/messages";
 import { describeDelivery } from "../../dispatch/progress";
 import { defaultSeqFile } from "../../dispatch/config";
-import { validateProgressEndpoint } from "../../dispatch/endpoint";
+import { checkProgressEndpoint } from "../../dispatch/endpoint";
 import { DispatchError, parseEvent, type EventContext } from "../../gitea/context";
 import { describeError } from "../errors";
 import type { PrepareContext } from "./context";
@@ -29,7 +29,7 @@ export async function readEvent(run: PrepareContext): Promise<EventContext> {
 async function reportRejectedDispatch(run: PrepareContext, error: DispatchError): Promise<void> {
   let endpoint: string;
   try {
-    endpoint = validateProgressEndpoint(error.progressEndpoint!, run.inputs.progress_allowed_hosts).url;
+    endpoint = (await checkProgressEndpoint(error.progressEndpoint!, run.inputs.progress_allowed_hosts)).url;
   } catch {
     return;
   }

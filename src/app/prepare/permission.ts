@@ -6,7 +6,7 @@
 import type { GiteaClient } from "../../gitea/client";
 import type { EventContext } from "../../gitea/context";
 import type { PermissionDecision } from "../../gitea/permissions";
-import { TRACKING_MARKER, finalBody } from "../../gitea/tracking";
+import { REFUSAL_MARKER, TRACKING_MARKER, finalBody } from "../../gitea/tracking";
 import { describeError } from "../errors";
 import type { Settled } from "../settle";
 import type { PrepareContext } from "./context";
@@ -32,7 +32,7 @@ export async function decidePermission(
     run.io.error(`Refused: ${permission.reason}`);
     if (entity) {
       // Not a tracking comment (no marker): a later sticky run must not reuse it.
-      const body = finalBody({ state: { kind: "refused", reason: permission.reason }, links: { run: runUrl } }).replace(`${TRACKING_MARKER}\n`, "");
+      const body = finalBody({ state: { kind: "refused", reason: permission.reason }, links: { run: runUrl } }).replace(TRACKING_MARKER, REFUSAL_MARKER);
       await client.createComment(entity.number, body);
     }
     return undefined;

@@ -1,8 +1,10 @@
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { INPUT_NAMES, InputError, envNameOf, readInputs } from "../../../src/inputs";
 import { PINS } from "../../../src/pins";
 import { FINISH_ENV, FINISH_OUTPUTS, PREPARE_OUTPUTS, RUN_ENV } from "../../../src/steps";
-import { actionYml, actionYmlText } from "../../support/repo";
+import { actionYml, actionYmlText, fromRoot } from "../../support/repo";
 
 const action = actionYml();
 const steps = action.runs.steps;
@@ -46,17 +48,28 @@ const LEGACY = {
   claude_git_name: "Claude",
   claude_git_email: "claude@anthropic.com",
 };
-const NEW = ["claude_args", "json_schema", "gitea_server_url", "path_to_claude_code_executable", "show_full_output", "progress_secret", "progress_audience", "progress_allowed_hosts"];
+const NEW = ["claude_args", "json_schema", "gitea_server_url", "path_to_claude_code_executable", "show_full_output", "progress_secret", "progress_audience", "progress_allowed_hosts", "subprocess_sandbox"];
 const OUTPUTS = ["execution_file", "structured_output", "conclusion", "session_id", "branch_name", "comment_id"];
 
 describe("action.yml contract", () => {
   it("is a composite action: prepare → run → finish", () => {
     expect(action.runs.using).toBe("composite");
     expect(steps.map((s) => s.id)).toEqual(["prepare", "run", "finish"]);
-    expect(prepare.run).toBe('node "$GITHUB_ACTION_PATH/dist/prepare.js"');
-    expect(finish.run).toBe('node "$GITHUB_ACTION_PATH/dist/finish.js"');
+    expect(prepare.run).toMatch(/ && node "\$GITHUB_ACTION_PATH\/dist\/prepare\.js"$/);
+    expect(finish.run).toMatch(/ && node "\$GITHUB_ACTION_PATH\/dist\/finish\.js"$/);
     expect(finish.if).toBe(`always() && steps.prepare.outputs.${PREPARE_OUTPUTS.started} == 'true'`);
     expect(run.if).toBe(`steps.prepare.outputs.${PREPARE_OUTPUTS.containsTrigger} == 'true'`);
+  });
+
+  it("runs only the bundles this release ships: each step checks the SHA-256 of the dist files it runs first", () => {
+    const pinned = (text: string) => Object.fromEntries([...text.matchAll(/\b([a-z-]+\.js) ([0-9a-f]{64})\b/g)].map((m) => [m[1]!, m[2]!]));
+    const sha = (file: string) => createHash("sha256").update(readFileSync(fromRoot("dist", file))).digest("hex");
+    const forPrepare = pinned(prepare.run!);
+    expect(Object.keys(forPrepare).sort()).toEqual(["broker.js", "claude-launcher.js", "git-guard.js", "prepare.js"]);
+    expect(Object.keys(pinned(finish.run!))).toEqual(["finish.js"]);
+    for (const [file, hash] of Object.entries({ ...forPrepare, ...pinned(finish.run!) })) expect(hash, file).toBe(sha(file));
+    // The check comes first and stops the step: nothing runs after a mismatch.
+    expect(prepare.run!.indexOf("process.exit(1)")).toBeLessThan(prepare.run!.indexOf('&& node "$GITHUB_ACTION_PATH/dist/prepare.js"'));
   });
 
   it("declares every legacy input with its v0.0.63 default, and the new ones", () => {

@@ -76,7 +76,7 @@ describe("claude_args emission", () => {
       append_system_prompt: "Answer in English.",
     });
     expect(r.files.claudeArgs.split(r.dir).join("<dir>")).toMatchInlineSnapshot(
-      `"'--mcp-config' '<dir>/mcp-config.json' '--allowedTools' 'Edit,MultiEdit,Glob,Grep,LS,Read,Write,mcp__gitea__update_claude_comment,Bash(git add:*),Bash(git commit:*),Bash(git push:*),Bash(git status:*),Bash(git diff:*),Bash(git log:*),Bash(git rm:*),Bash(npm run lint:*),Bash(npm test:*)' '--disallowedTools' 'WebSearch,WebFetch' '--max-turns' '8' '--model' 'claude-sonnet-4-5' '--append-system-prompt-file' '<dir>/append-system-prompt.md' '--json-schema' '{"type":"object","properties":{"verdict":{"enum":["approve","reject"]}},"required":["verdict"]}'"`,
+      `"'--mcp-config' '<dir>/mcp-config.json' '--allowedTools' 'Edit(//ws/**),Bash(git add:*),Bash(git commit:*),Bash(git push:*),Bash(git status:*),Bash(git diff:*),Bash(git log:*),Bash(git rm:*),mcp__gitea__update_claude_comment,Bash(npm run lint:*),Bash(npm test:*)' '--disallowedTools' 'WebSearch,WebFetch' '--max-turns' '8' '--model' 'claude-sonnet-4-5' '--append-system-prompt-file' '<dir>/append-system-prompt.md' '--json-schema' '{"type":"object","properties":{"verdict":{"enum":["approve","reject"]}},"required":["verdict"]}'"`,
     );
     expect(r.files.notices).toEqual([
       "claude_args: --output-format json was removed: the base action runs the CLI with stream-json output and writes its execution log from it.",
@@ -98,7 +98,9 @@ describe("v0.0.63 inputs at the pin", () => {
       ...FORK_ALLOWED.filter((t) => t !== "Bash(git push:*)"),
       "Bash(npm test:*)",
       "WebFetch",
+      "Edit",
       "Bash(make:*)",
+      "Write",
     ]);
     expect(r.view.disallowedTools).toEqual(["WebSearch", "Bash(git push:*)", "Bash(curl:*)", "Bash(wget:*)"]);
   });

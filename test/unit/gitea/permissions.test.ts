@@ -75,6 +75,20 @@ describe("checkSender", () => {
     expect(await checkSender(comment(user("dependabot[bot]", 7), { push: true }), client, "*")).toMatchObject({ allowed: true });
   });
 
+  it("a bot in allowed_bots still needs write access (payload or API), failing closed", async () => {
+    const reader = api("read");
+    expect(await checkSender(comment(user("deploy-bot", 8), { push: false, pull: true }), reader.client, ["deploy-bot"])).toEqual({
+      allowed: false,
+      reason: "@deploy-bot does not have write access to acme/app.",
+    });
+    expect(await checkSender(assigned(user("deploy-bot", 8)), reader.client, ["deploy-bot"])).toMatchObject({ allowed: false });
+    expect(await checkSender(assigned(user("deploy-bot", 8)), api(undefined).client, "*")).toMatchObject({ allowed: false });
+    expect(await checkSender(assigned(user("deploy-bot", 8)), api("write").client, ["deploy-bot"])).toEqual({
+      allowed: true,
+      how: "@deploy-bot (listed in allowed_bots) has 'write' permission",
+    });
+  });
+
   it("does not check a commenter for dispatch and automation events", async () => {
     const { client, asked } = api(undefined);
     const ctx = parseEvent("workflow_dispatch", { inputs: { description: "x" }, repository: repository(), sender: user("alice") });

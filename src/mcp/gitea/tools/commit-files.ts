@@ -7,6 +7,7 @@
 import { createHash } from "node:crypto";
 import { lstat, readFile, realpath } from "node:fs/promises";
 import path from "node:path";
+import { isUnder } from "../../../paths";
 import * as z from "zod";
 import type { GiteaContents } from "../../../gitea/types";
 import { GITEA_TOOLS } from "../names";
@@ -18,10 +19,7 @@ export const MAX_COMMIT_BYTES = 20 * 1024 * 1024;
 
 export type LocalFile = { repoPath: string; absPath: string; content?: Buffer };
 
-const inside = (root: string, p: string) => {
-  const rel = path.relative(root, p);
-  return rel !== "" && !rel.startsWith("..") && !path.isAbsolute(rel);
-};
+const inside = (root: string, p: string) => isUnder(path.resolve(root), path.resolve(p));
 
 /**
  * Resolves a path Claude gave (relative to the workspace, or absolute inside
