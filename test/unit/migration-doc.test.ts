@@ -27,6 +27,7 @@ const NEW_INPUTS = [
   "progress_audience",
   "progress_allowed_hosts",
   "context_budget_tokens",
+  "subprocess_sandbox",
 ];
 
 /** GitHub/Gitea heading anchors: lower case, punctuation dropped, each blank a hyphen. */
