@@ -195,6 +195,10 @@ export async function runInProcess(world: World, o: InProcessOptions): Promise<I
     const env = {
       ...base,
       [FINISH_ENV.stateFile]: pio.outputs[PREPARE_OUTPUTS.stateFile] ?? "",
+      // What action.yml maps from prepare's outputs for finish to trust (the state's digest, the comment, the broker).
+      [FINISH_ENV.stateDigest]: pio.outputs[PREPARE_OUTPUTS.stateDigest] ?? "",
+      [FINISH_ENV.commentId]: pio.outputs[PREPARE_OUTPUTS.commentId] ?? "",
+      [FINISH_ENV.brokerPid]: pio.outputs[PREPARE_OUTPUTS.brokerPid] ?? "",
       [FINISH_ENV.prepareOutcome]: pcode === 0 ? "success" : "failure",
       [FINISH_ENV.runOutcome]: runOutcome,
       [FINISH_ENV.runConclusion]: runConclusion,
@@ -216,6 +220,16 @@ export async function runInProcess(world: World, o: InProcessOptions): Promise<I
   };
 }
 
+/**
+ * A push as the broker makes it for Claude (prepare took the checkout's
+ * credentials out of .git/config for the run): the token in git's
+ * environment-given config, never in the repository.
+ */
+function brokerPush(workspace: string): Promise<string> {
+  const header = `AUTHORIZATION: basic ${Buffer.from(`x-access-token:${SECRETS.jobToken}`).toString("base64")}`;
+  return git(["-c", `http.extraheader=${header}`, "push", "-q", "origin", "HEAD"], workspace);
+}
+
 /** Claude's work: a commit on the working branch, pushed. */
 export type Work = NonNullable<SimulatedRun["work"]>;
 
@@ -224,13 +238,13 @@ export function commitAndPush(file: string, content: string, message = `Add ${fi
     await writeFile(path.join(dirs.workspace, file), content);
     await git(["add", file], dirs.workspace);
     await git(["-c", "user.name=Claude", "-c", "user.email=claude@anthropic.com", "commit", "-q", "-m", message], dirs.workspace);
-    await git(["push", "-q", "origin", "HEAD"], dirs.workspace);
+    await brokerPush(dirs.workspace);
   };
 }
 
 /** Claude's work: pushes the working branch without committing (finish must delete the unused branch). */
 export const pushOnly: Work = async ({ dirs }) => {
-  await git(["push", "-q", "origin", "HEAD"], dirs.workspace);
+  await brokerPush(dirs.workspace);
 };
 
 /** Claude's work: its answer written into the tracking comment (as mcp__gitea__update_claude_comment does). */
