@@ -15,6 +15,8 @@ export type RunnerEnv = {
   /** GITHUB_ACTOR and GITHUB_REF: what the runner says when the payload is `{}` (schedules). */
   actor: string;
   ref: string;
+  /** GITHUB_RUN_ATTEMPT ("1" for the first attempt; "" when the runner does not say). */
+  runAttempt: string;
   runnerTemp: string;
   actionPath: string;
   /** The job token (`github.token`), passed by action.yml as GITHUB_TOKEN. */
@@ -45,6 +47,7 @@ export function readRunnerEnv(env: Env = process.env): RunnerEnv {
     runNumber: env.GITHUB_RUN_NUMBER ?? env.GITHUB_RUN_ID ?? "",
     actor: env.GITHUB_ACTOR ?? "",
     ref: env.GITHUB_REF ?? "",
+    runAttempt: env.GITHUB_RUN_ATTEMPT ?? "",
     runnerTemp: need("RUNNER_TEMP"),
     actionPath: env.GITHUB_ACTION_PATH ?? "",
     jobToken: env.GITHUB_TOKEN ?? "",

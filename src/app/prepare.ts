@@ -1,9 +1,10 @@
 /**
  * The prepare step, as a list of phases (each in src/app/prepare/):
  *
- *   1. event      the payload, parsed into a typed context
+ *   1. event      the payload, parsed into a typed context; every input checked
+ *                 (claude_args, settings, schemas, files), triggered or not
  *   2. trigger    does this event ask for Claude?
- *   3. plan       every input checked, before anything is posted
+ *   3. endpoint   a dispatch's progress_endpoint, before anything is posted
  *   4. gather     round 1 of Gitea requests, in parallel, and the CLI preflight
  *   5. permission may the sender drive the token? (fail closed)
  *   6. state      side effects begin: the state file lets finish close what follows
@@ -26,6 +27,7 @@ import { GiteaClient } from "../gitea/client";
 import { readPull, type EntityData, type PullData } from "../gitea/data";
 import { links as linksFor, publicBase } from "../gitea/links";
 import { checkTrigger } from "../gitea/trigger";
+import { checkToolRule } from "../mcp/gitea/legacy-names";
 import { INPUT_NAMES, InputError, envNameOf, giteaToken, inertInputNotices, isSecretInput, readInputsDeferred, type InputProblem, type Inputs } from "../inputs";
 import { redactingIO } from "../io";
 import { readRunnerEnv, type RunnerEnv } from "../runner-env";
@@ -36,11 +38,13 @@ import { settle, unwrap, type Settled } from "./settle";
 import { setUpBoundary } from "./prepare/boundary";
 import { baseBranchFs, pullRequestBase } from "./prepare/base-files";
 import { writeFiles } from "./prepare/claude-files";
+import { reportEarlyFailure } from "./prepare/early-failure";
 import { PrepareContext, type PrepareDeps } from "./prepare/context";
 import { readEvent } from "./prepare/event";
 import { gather } from "./prepare/gather";
 import { forkRunEvent, forkRunOf, refuseForkRun, type ForkRun } from "./prepare/fork";
 import { jobTokenNotices } from "./prepare/limits";
+import { imageDir, withImages } from "./prepare/images";
 import { decidePermission } from "./prepare/permission";
 import { prepareBranch } from "./prepare/branch";
 import { sendProgress } from "./prepare/progress";
@@ -63,9 +67,13 @@ export async function prepare(deps: PrepareDeps): Promise<number> {
     ({ inputs, problems: deferred } = readInputsDeferred(deps.env));
   } catch (error) {
     // The inputs did not parse, so they cannot say which are secrets: redact what the secret inputs hold, as given.
-    const early = redactingIO(rawIO, [deps.env.GITHUB_TOKEN, ...INPUT_NAMES.filter(isSecretInput).map((name) => deps.env[envNameOf(name)])]);
-    early.error((error as Error).message);
+    const secrets = [deps.env.GITHUB_TOKEN, ...INPUT_NAMES.filter(isSecretInput).map((name) => deps.env[envNameOf(name)])];
+    const early = redactingIO(rawIO, secrets);
+    const message = (error as Error).message;
+    early.error(message);
     rawIO.setOutput(PREPARE_OUTPUTS.containsTrigger, "false");
+    rawIO.setOutput(PREPARE_OUTPUTS.conclusion, "failure");
+    await reportEarlyFailure(deps, early, message, { secrets }).catch((e) => early.warning(`Progress: ${describeError(e)}`));
     return 1;
   }
   const token = giteaToken(inputs, runner.jobToken);
@@ -86,10 +94,13 @@ export async function prepare(deps: PrepareDeps): Promise<number> {
   } catch (error) {
     const message = describeError(error);
     io.error(message);
+    io.setOutput(PREPARE_OUTPUTS.conclusion, "failure");
     if (run.state) {
       // finish (always, once started) reports this on the tracking comment and to the backend.
       run.state.prepareError = message;
       await run.saveState().catch(() => {});
+    } else {
+      await reportEarlyFailure(deps, io, message, { inputs, secrets: io.redactor.secrets }).catch((e) => io.warning(`Progress: ${describeError(e)}`));
     }
     return 1;
   }
@@ -118,14 +129,24 @@ async function phases(run: PrepareContext, deferred: InputProblem[]): Promise<nu
   const explained = deferred.length ? await forkRunOf(ctx, pull(), inputs) : undefined;
   if (deferred.length && !explained) throw new InputError(deferred);
 
+  // Every input that needs no request is checked on every run, triggered or not: a broken
+  // configuration fails at once instead of when someone finally mentions Claude.
+  const planContext = { workspace: runner.workspace, tempDir: runner.runnerTemp, toolRule: checkToolRule };
+  let plan = await planClaude(inputs, planContext);
+  for (const warning of plan.warnings) io.warning(warning);
+
   // 2. The trigger.
   const trigger = checkTrigger(ctx, inputs);
   if (!trigger.triggered) {
     io.info(`Nothing to do: ${trigger.reason}.`);
+    io.setOutput(PREPARE_OUTPUTS.conclusion, "skipped");
     return 0;
   }
   io.info(`Triggered: ${trigger.reason}.`);
   const mode: RunMode = ctx.kind === "dispatch" ? "dispatch" : ctx.kind === "entity" && inputs.mode === "tag" ? "tag" : "agent";
+
+  // 3. The dispatch's endpoint (the inputs were checked above), before anything is posted.
+  const progressEndpoint = ctx.kind === "dispatch" && ctx.progressEndpoint ? await checkEndpoint(inputs, ctx.progressEndpoint) : undefined;
 
   const base = publicBase(inputs.gitea_server_url, ctx.repository, runner.serverUrl);
   if (!inputs.gitea_server_url) io.info(`Public links use ${base.base} (from ${base.source}).`);
@@ -135,9 +156,6 @@ async function phases(run: PrepareContext, deferred: InputProblem[]): Promise<nu
   // Missing credentials explained by a fork run: the fork run is what to report.
   if (explained) return refuse(explained);
 
-  // 3. Every input is checked before anything is posted.
-  let plan = await planClaude(inputs, { workspace: runner.workspace });
-  const progressEndpoint = ctx.kind === "dispatch" && ctx.progressEndpoint ? await checkEndpoint(inputs, ctx.progressEndpoint) : undefined;
   for (const note of jobTokenNotices(run)) io.notice(note);
 
   // 4. Round 1: everything independent, in parallel. (A fork run with credentials shows in a read-only job token.)
@@ -151,25 +169,42 @@ async function phases(run: PrepareContext, deferred: InputProblem[]): Promise<nu
   const fork = await forkRunOf(ctx, gathered.pull, inputs, readOnly);
   if (fork) return refuse(fork, version);
 
+  // Inputs that round 1 answered: base_branch exists, the CLI and Bun are usable (before anything is posted).
+  if (gathered.baseBranch) {
+    const found = unwrap(await gathered.baseBranch);
+    if (!found) {
+      throw new InputError([
+        { input: "base_branch", message: `expected a branch of ${ctx.repository.fullName}: Gitea has no branch ${JSON.stringify(inputs.base_branch)}` },
+      ]);
+    }
+  }
+
   // Label and assignee triggers the payload cannot date: at most one run per application.
   if (trigger.history && ctx.kind === "entity") {
     const verdict = await checkTriggerHistory(client, ctx.entity.number, trigger.history);
     if (!verdict.fresh) {
       io.info(`Nothing to do: ${verdict.reason}.`);
+      io.setOutput(PREPARE_OUTPUTS.conclusion, "skipped");
       return 0;
     }
     io.info(`Trigger: ${verdict.reason}.`);
   }
+  const executable = unwrap(await gathered.executable);
+  const bun = unwrap(await gathered.bun);
 
   // 5. Permission.
   // On a run about a pull request, files the inputs name come from its base branch, not from the PR.
   const baseRef = await pullRequestBase(ctx, gathered.pull);
-  if (baseRef) plan = await planClaude(inputs, { workspace: runner.workspace, fs: baseBranchFs(client, runner.workspace, baseRef), contentOnly: true });
+  if (baseRef) plan = await planClaude(inputs, { ...planContext, fs: baseBranchFs(client, runner.workspace, baseRef), contentOnly: true });
 
-  const permission = await decidePermission(run, ctx, client, await gathered.permission, runUrl);
-  if (!permission) return 1;
-  const executable = unwrap(await gathered.executable);
+  const permission = await decidePermission(run, ctx, client, await gathered.permission, runUrl, gathered.sticky);
+  if (!permission) {
+    io.setOutput(PREPARE_OUTPUTS.conclusion, "failure");
+    if (ctx.kind === "dispatch") await reportEarlyFailure(run.deps, io, "the sender may not run Claude on this repository", { inputs, secrets: io.redactor.secrets });
+    return 1;
+  }
   for (const note of executable.notices) io.info(note);
+  io.info(bun.notice);
 
   // 6. Side effects begin: the state file lets finish close whatever follows.
   const state = initialState(run, ctx, mode, plan, { publicUrl: base.base, runUrl }, progressEndpoint);
@@ -185,6 +220,8 @@ async function phases(run: PrepareContext, deferred: InputProblem[]): Promise<nu
   const commentP = settle(entity ? trackingComment(run, client, entity.entity.number, runUrl, gathered.sticky) : Promise.resolve(undefined));
   const branchP = settle(prepareBranch(run, ctx, mode, gathered.pull ? gathered.pull.then(unwrap) : Promise.resolve(undefined)));
   const progressP = settle(ctx.kind === "dispatch" && state.progress ? sendProgress(run, startUpdate({ description: ctx.description })) : Promise.resolve());
+  // The images of the issue or pull request download beside round 2 (a failed read of the data is reported in phase 8).
+  const dataP = gathered.data?.then((d) => (d.ok && d.value.images?.length ? settle(withImages(run, client, d.value, base.base)) : d));
   const [commentR, branchR, progressR] = await Promise.all([commentP, branchP, progressP]);
   const comment = commentR.ok ? commentR.value : undefined;
   if (comment) {
@@ -205,12 +242,13 @@ async function phases(run: PrepareContext, deferred: InputProblem[]): Promise<nu
   await run.saveState();
 
   // 8. The prompt.
-  const data: EntityData | undefined = gathered.data ? unwrap(await gathered.data) : undefined;
+  const data: EntityData | undefined = dataP ? unwrap(await dataP) : undefined;
   for (const note of data?.notices ?? []) io.notice(note);
   const prompt = await writePrompt(run, { ctx, mode, data, commentId: comment?.id, branch: branch?.work, publicUrl: base.base, runUrl });
 
   // 9. The trust boundary (broker, checked git, launcher, permission rules), then the MCP config,
   // tool lists, settings and claude_args.
+  const readDirs = data?.images?.some((i) => i.file) ? [imageDir(runner.runnerTemp)] : [];
   const boundary = await setUpBoundary(run, {
     ctx,
     state,
@@ -219,9 +257,10 @@ async function phases(run: PrepareContext, deferred: InputProblem[]): Promise<nu
     commentId: comment?.id,
     publicUrl: base.base,
     protectedPaths: branch?.restored?.protectedPaths ?? [],
-    readDirs: [],
+    // The downloaded images: Claude may read them (an additional directory, read-only).
+    readDirs,
   });
-  const files = await writeFiles(run, plan, ctx, state, branch?.work, boundary);
+  const files = await writeFiles(run, plan, ctx, state, branch?.work, boundary, readDirs);
   for (const note of files.notices) io.notice(note);
   if (runner.home) state.homeSettings = await snapshotHomeSettings(runner.home, run.workDir);
 
@@ -230,6 +269,7 @@ async function phases(run: PrepareContext, deferred: InputProblem[]): Promise<nu
   io.setOutput(PREPARE_OUTPUTS.claudeArgs, files.claudeArgs);
   io.setOutput(PREPARE_OUTPUTS.settingsFile, files.settingsFile);
   io.setOutput(PREPARE_OUTPUTS.claudeExecutable, boundary.claudeExecutable);
+  io.setOutput(PREPARE_OUTPUTS.bunExecutable, bun.path ?? "");
   io.setOutput(PREPARE_OUTPUTS.model, files.model);
   io.setOutput(PREPARE_OUTPUTS.containsTrigger, "true");
   await run.saveState();

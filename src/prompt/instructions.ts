@@ -113,6 +113,9 @@ export function capabilities(input: PromptInput, tools: Tools): string {
   if (tools.setLabels) can.push(`Add or replace labels on this issue or pull request (${TOOL.setLabels}).`);
   if (tools.submitReview) can.push(`Post a comment-only review with inline comments on this pull request (${TOOL.submitReview}).`);
   if (tools.read.length) can.push(`Read issues, pull requests, comments, branches, labels and files of this repository (${tools.read.join(", ")}).`);
+  if (input.data?.entity.isPR && tools.pullPaging.length) {
+    can.push(`Page through this pull request's changed files (and read one file's diff at a time), commits, reviews and inline review comments (${tools.pullPaging.join(", ")}).`);
+  }
 
   const cannot = [
     "Approve or reject pull requests, merge or close them, close or delete issues, or delete branches.",

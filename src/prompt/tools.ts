@@ -14,6 +14,11 @@ export const TOOL = {
   getIssue: giteaToolId(GITEA_TOOLS.getIssue),
   getPullRequest: giteaToolId(GITEA_TOOLS.getPullRequest),
   listComments: giteaToolId(GITEA_TOOLS.listComments),
+  listPullRequestFiles: giteaToolId(GITEA_TOOLS.listPullRequestFiles),
+  getPullRequestFileDiff: giteaToolId(GITEA_TOOLS.getPullRequestFileDiff),
+  listPullRequestCommits: giteaToolId(GITEA_TOOLS.listPullRequestCommits),
+  listPullRequestReviews: giteaToolId(GITEA_TOOLS.listPullRequestReviews),
+  listReviewComments: giteaToolId(GITEA_TOOLS.listReviewComments),
   getFileContents: giteaToolId(GITEA_TOOLS.getFileContents),
   listBranches: giteaToolId(GITEA_TOOLS.listBranches),
   listLabels: giteaToolId(GITEA_TOOLS.listLabels),
@@ -30,6 +35,8 @@ export type Tools = {
   progress: boolean;
   /** Read tools on offer, full names. */
   read: string[];
+  /** Paging tools for a pull request's files (and diffs), commits, reviews and review comments, full names. */
+  pullPaging: string[];
 };
 
 export function availableTools(input: PromptInput): Tools {
@@ -42,5 +49,6 @@ export function availableTools(input: PromptInput): Tools {
     submitReview: has(TOOL.submitReview),
     progress: input.dispatch?.hasProgressEndpoint === true,
     read: [TOOL.getIssue, TOOL.getPullRequest, TOOL.listComments, TOOL.getFileContents, TOOL.listBranches, TOOL.listLabels].filter(has),
+    pullPaging: [TOOL.listPullRequestFiles, TOOL.getPullRequestFileDiff, TOOL.listPullRequestCommits, TOOL.listPullRequestReviews, TOOL.listReviewComments].filter(has),
   };
 }

@@ -26,9 +26,9 @@ const WORKFLOW_TEXT = readFileSync(join(EXAMPLES, "claude-dispatch.yml"), "utf8"
 const ALICE_TOKEN = "alice-token-1234567890";
 const toolsPresent = ["bash", "curl", "jq"].every((t) => spawnSync("sh", ["-c", `command -v ${t}`]).status === 0);
 
-/** The published workflow, with the allow-list admitting the loopback receiver and the CLI pointed at `modelUrl`. */
+/** The published workflow with the CLI pointed at `modelUrl` (the receiver's host is admitted through CLAUDE_PROGRESS_ALLOWED_HOSTS). */
 function workflowFor(modelUrl: string): string {
-  const doc = parseDocument(WORKFLOW_TEXT.replace('progress_allowed_hosts: "api.example.com"', 'progress_allowed_hosts: "127.0.0.1"'));
+  const doc = parseDocument(WORKFLOW_TEXT);
   doc.set("env", cliEnv(modelUrl));
   return String(doc);
 }
@@ -76,6 +76,7 @@ describe.skipIf(!toolsPresent)("dispatch on Gitea 1.24", () => {
       runId: run.id,
       runNumber: run.run_number,
       secrets: { CLAUDE_PROGRESS_SECRET: SECRETS.progressSecret },
+      vars: { CLAUDE_PROGRESS_ALLOWED_HOSTS: "127.0.0.1" },
       signal: cancelledBy(runId),
       timeoutMs: 150_000,
     });

@@ -133,7 +133,7 @@ describe("examples/claude-fork-prs.yml: a writer labels a fork's pull request (p
     world.model.assertDone();
 
     const branch = job.outputs.claude!.branch_name!;
-    expect(branch).toMatch(new RegExp(`^claude/pr-${pr.index}-\\d{8}-\\d{4}$`));
+    expect(branch).toMatch(new RegExp(`^claude/pr-${pr.index}-\\d{8}-\\d{4}(-r\\d+)?$`));
     const commits = await world.gitea.commitsOn(REPO, branch);
     expect(commits[0]!.subject).toBe("Add NOTICE");
     expect(commits[0]!.parents).toEqual([head]);

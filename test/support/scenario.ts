@@ -108,8 +108,8 @@ export class World {
     return { workspace, runnerTemp, home };
   }
 
-  /** The github context a Gitea runner gives a job for this event. */
-  github(eventName: string, event: Record<string, unknown>, actor: string, token: string = SECRETS.jobToken) {
+  /** The github context a Gitea runner gives a job for this event (each workflow run has its own run id). */
+  github(eventName: string, event: Record<string, unknown>, actor: string, runId = 4242, token: string = SECRETS.jobToken) {
     return {
       event_name: eventName,
       event,
@@ -117,7 +117,7 @@ export class World {
       repository_owner: USERS.owner,
       server_url: this.gitea.url,
       api_url: this.gitea.apiUrl,
-      run_id: 4242,
+      run_id: runId,
       run_number: 17,
       token,
       actor,
@@ -137,15 +137,22 @@ export class World {
     timeoutMs?: number;
     /** the run's job token (default: the write token of acme/app) */
     token?: string;
+    /** GITHUB_RUN_ID (default 4242): runs at the same time are different workflow runs. */
+    runId?: number;
+    /** A copy of this action to run instead of the repository itself (security tests that try to overwrite its files). */
+    actionDir?: string;
+    /** Leave the log unmasked (security tests scan it for secrets in every encoding). */
+    unmasked?: boolean;
   }): Promise<RunActionResult & { dirs: { workspace: string; runnerTemp: string; home: string } }> {
     const dirs = o.dirs ?? (await this.runnerDirs(o.ref));
     const result = await runAction({
-      actionDir: ROOT,
+      actionDir: o.actionDir ?? ROOT,
+      ...(o.unmasked ? { unmasked: true } : {}),
       // Whether the CLI sandboxes its subprocesses depends on the machine (bubblewrap): tests choose explicitly.
       with: { anthropic_api_key: SECRETS.anthropicKey, subprocess_sandbox: "false", ...o.with },
       stepEnv: { ...cliEnv(this.model.url), ...o.stepEnv },
       ...(o.jobEnv ? { jobEnv: o.jobEnv } : {}),
-      github: this.github(o.eventName, o.event, o.actor ?? String((o.event.sender as { login?: string } | undefined)?.login ?? USERS.alice), o.token),
+      github: this.github(o.eventName, o.event, o.actor ?? String((o.event.sender as { login?: string } | undefined)?.login ?? USERS.alice), o.runId, o.token),
       ...dirs,
       baseEnv: { PATH: `${path.dirname(claudeBin())}${path.delimiter}${process.env.PATH ?? ""}` },
       timeoutMs: o.timeoutMs ?? 120_000,

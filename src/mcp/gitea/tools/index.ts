@@ -5,9 +5,14 @@ import { createPullRequest } from "./create-pull-request";
 import { getFileContents } from "./get-file-contents";
 import { getIssue } from "./get-issue";
 import { getPullRequest } from "./get-pull-request";
+import { getPullRequestFileDiff } from "./get-pull-request-file-diff";
 import { listBranches } from "./list-branches";
 import { listComments } from "./list-comments";
 import { listLabels } from "./list-labels";
+import { listPullRequestCommits } from "./list-pull-request-commits";
+import { listPullRequestFiles } from "./list-pull-request-files";
+import { listPullRequestReviews } from "./list-pull-request-reviews";
+import { listReviewComments } from "./list-review-comments";
 import { pushBranch } from "./push-branch";
 import { setLabels } from "./set-labels";
 import { submitReview } from "./submit-review";
@@ -18,6 +23,11 @@ export const GITEA_TOOL_DEFINITIONS = [
   getIssue,
   getPullRequest,
   listComments,
+  listPullRequestFiles,
+  getPullRequestFileDiff,
+  listPullRequestCommits,
+  listPullRequestReviews,
+  listReviewComments,
   getFileContents,
   listBranches,
   listLabels,
@@ -34,9 +44,14 @@ export {
   getFileContents,
   getIssue,
   getPullRequest,
+  getPullRequestFileDiff,
   listBranches,
   listComments,
   listLabels,
+  listPullRequestCommits,
+  listPullRequestFiles,
+  listPullRequestReviews,
+  listReviewComments,
   pushBranch,
   setLabels,
   submitReview,

@@ -36,10 +36,7 @@ function issueOr500(ctx: Ctx): ReturnType<typeof issueOf> {
   return { issue, mode, perm, repo };
 }
 
-/** [attachment] ENABLED=false: the assets routes are not mounted (mustEnableAttachments → 404). */
-function requireAttachments(ctx: Ctx): void {
-  if (!ctx.core.options.attachments) throw notFound();
-}
+
 
 function commentOf(ctx: Ctx): { comment: Comment; issue: Issue; mode: ReturnType<typeof repoAccess>["mode"] } {
   const { repo, mode } = repoAccess(ctx);
@@ -179,7 +176,7 @@ export const issueRoutes: RouteDef[] = [
   {
     route: "GET /repos/{owner}/{repo}/issues/{index}/assets",
     handler: (ctx) => {
-      requireAttachments(ctx);
+      if (!ctx.core.attachmentsEnabled) throw notFound();
       const { issue } = issueOf(ctx);
       return json(200, ctx.core.store.issueAttachments(issue.repo, issue.index).map((a) => apiAttachment(ctx.core, a)));
     },
@@ -187,7 +184,7 @@ export const issueRoutes: RouteDef[] = [
   {
     route: "GET /repos/{owner}/{repo}/issues/comments/{id}/assets",
     handler: (ctx) => {
-      requireAttachments(ctx);
+      if (!ctx.core.attachmentsEnabled) throw notFound();
       const { comment } = commentOf(ctx);
       return json(200, ctx.core.store.commentAttachments(comment.id).map((a) => apiAttachment(ctx.core, a)));
     },
