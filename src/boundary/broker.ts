@@ -71,6 +71,7 @@ export function giteaMcpConfig(config: BrokerConfig): GiteaMcpConfig {
     gitName: config.gitea.gitName,
     gitEmail: config.gitea.gitEmail,
     token: config.gitea.token,
+    ...(config.gitea.usesJobToken ? { usesJobToken: true } : {}),
     secrets: config.secrets,
   };
 }
@@ -94,7 +95,7 @@ export async function startBroker(config: BrokerConfig, deps: BrokerDeps = {}): 
   const push = async (): Promise<PushOutcome> => {
     if (!config.git || !remote) return { ok: false, reason: "no-branch", message: "This run has no working branch to push." };
     const { branch, startSha } = config.git;
-    const outcome = await once(() => pushWorkBranch({ workspace: config.gitea.workspace, remote, branch, startSha, env: gitEnv }));
+    const outcome = await once(() => pushWorkBranch({ workspace: config.gitea.workspace, remote, branch, startSha, env: gitEnv, usesJobToken: config.gitea.usesJobToken === true }));
     log(`push ${branch}: ${outcome.ok ? outcome.status : outcome.reason}`);
     return outcome;
   };
@@ -105,6 +106,7 @@ export async function startBroker(config: BrokerConfig, deps: BrokerDeps = {}): 
         allowedHosts: config.progress.allowedHosts,
         repository: config.progress.repository,
         runId: config.progress.runId,
+        ...(config.progress.runUrl ? { runUrl: config.progress.runUrl } : {}),
         ...(config.progress.correlationId ? { correlationId: config.progress.correlationId } : {}),
         ...(config.progress.audience ? { audience: config.progress.audience } : {}),
         seqFile: config.progress.seqFile,

@@ -142,7 +142,7 @@ export type GiteaAttachment = {
   browser_download_url: string;
 };
 
-export type GiteaBranch = { name: string; commit: { id: string; message?: string } };
+export type GiteaBranch = { name: string; commit: { id: string; message?: string }; protected?: boolean };
 
 export type GiteaContents = {
   type: string;
@@ -157,4 +157,14 @@ export type GiteaContents = {
 export type CollaboratorPermission = {
   permission: "owner" | "admin" | "write" | "read" | "none" | string;
   role_name?: string;
+};
+
+/** A team of the repository's organization (GET /repos/{owner}/{repo}/teams). */
+export type GiteaTeam = {
+  id: number;
+  name: string;
+  /** Below admin: the lowest of the team's unit modes. */
+  permission?: "none" | "read" | "write" | "admin" | "owner";
+  /** Unit → mode, e.g. {"repo.code": "write", "repo.wiki": "read"}. */
+  units_map?: Record<string, string>;
 };

@@ -26,6 +26,8 @@ export type GiteaMcpConfig = {
   gitName: string;
   gitEmail: string;
   token: string;
+  /** The token is the Actions job token: Gitea's job-token limits apply (src/gitea/limits.ts). */
+  usesJobToken?: boolean;
   /** Every secret value, for redaction. */
   secrets: string[];
 };
