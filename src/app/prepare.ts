@@ -160,7 +160,13 @@ async function phases(run: PrepareContext, deferred: InputProblem[]): Promise<nu
 
   // 4. Round 1: everything independent, in parallel. (A fork run with credentials shows in a read-only job token.)
   const usesJobToken = Boolean(runner.jobToken) && run.token === runner.jobToken;
-  const readOnly = usesJobToken && forkRunEvent(ctx) ? client.repository().then((r) => r.permissions?.push === false, () => false) : undefined;
+  const readOnly = usesJobToken && forkRunEvent(ctx) ? client.repository().then(
+          (r) => r.permissions?.push === false,
+          (error: unknown) => {
+            io.warning(`Could not tell whether the job token is read-only (${describeError(error)}); going on as if it can push.`);
+            return false;
+          },
+        ) : undefined;
   const gathered = gather(run, ctx, mode, plan, client, pull());
   const versionR = await gathered.version;
   const version = versionR.ok ? versionR.value : undefined;
@@ -218,7 +224,7 @@ async function phases(run: PrepareContext, deferred: InputProblem[]): Promise<nu
   // state before a failure of the others is thrown, so finish can bring it to a final state.
   const entity = ctx.kind === "entity" ? ctx : undefined;
   const commentP = settle(entity ? trackingComment(run, client, entity.entity.number, runUrl, gathered.sticky) : Promise.resolve(undefined));
-  const branchP = settle(prepareBranch(run, ctx, mode, gathered.pull ? gathered.pull.then(unwrap) : Promise.resolve(undefined)));
+  const branchP = settle(prepareBranch(run, ctx, mode, gathered.pull, gathered.triggerHead));
   const progressP = settle(ctx.kind === "dispatch" && state.progress ? sendProgress(run, startUpdate({ description: ctx.description })) : Promise.resolve());
   // The images of the issue or pull request download beside round 2 (a failed read of the data is reported in phase 8).
   const dataP = gathered.data?.then((d) => (d.ok && d.value.images?.length ? settle(withImages(run, client, d.value, base.base)) : d));

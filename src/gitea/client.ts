@@ -204,7 +204,10 @@ export class GiteaClient {
   maxResponseItems(): Promise<number> {
     this.maxItems ??= this.call<{ max_response_items?: number }>("apiSettings")
       .then((r) => (typeof r.data?.max_response_items === "number" && r.data.max_response_items > 0 ? r.data.max_response_items : PAGE_LIMIT))
-      .catch(() => PAGE_LIMIT);
+      .catch((error: unknown) => {
+        this.log(`${error instanceof Error ? error.message : String(error)}; counting pages as Gitea's default ${PAGE_LIMIT} items.`);
+        return PAGE_LIMIT;
+      });
     return this.maxItems;
   }
 
@@ -336,9 +339,10 @@ export class GiteaClient {
     return (await this.call<GiteaIssue>("issue", { index })).data;
   }
   /** The issue's history (label and assignee changes among them), every page. */
-  async issueTimeline(index: number): Promise<GiteaTimelineEvent[]> {
+  /** `since`: only entries updated at or after it (Gitea's `since`, whole seconds). */
+  async issueTimeline(index: number, since?: string): Promise<GiteaTimelineEvent[]> {
     // Gitea sets X-Total-Count on this list to the length of the page it returns, not the total.
-    return this.all<GiteaTimelineEvent>("issueTimeline", { index }, {}, { ignoreTotal: true });
+    return this.all<GiteaTimelineEvent>("issueTimeline", { index }, since ? { since } : {}, { ignoreTotal: true });
   }
   /**
    * Issue comments are not paginated on Gitea 1.22–1.25: one call returns them

@@ -118,7 +118,7 @@ export type WorkBranch = {
  * at `sha` when given: the commit the trigger saw, not whatever the branch
  * points to by now.
  */
-export async function checkoutPullBranch(git: Git, headRef: string, baseRef: string, sha?: string, remote = "origin", alsoFetch: string[] = []): Promise<WorkBranch> {
+export async function checkoutPullBranch(git: Git, headRef: string, baseRef: string, sha?: CommitSpec, remote = "origin", alsoFetch: string[] = []): Promise<WorkBranch> {
   await git.run(["fetch", "--no-tags", remote, `+refs/heads/${headRef}:refs/remotes/origin/${headRef}`, ...alsoFetch]);
   await git.run(["checkout", "-B", headRef, sha ? await commitAt(git, sha, headRef) : `refs/remotes/origin/${headRef}`]);
   await git.tryRun(["branch", `--set-upstream-to=origin/${headRef}`, headRef]);
@@ -134,7 +134,7 @@ export async function checkoutPullBranch(git: Git, headRef: string, baseRef: str
 export async function createWorkBranch(
   git: Git,
   name: string,
-  from: { ref: string; base: string; sha?: string },
+  from: { ref: string; base: string; sha?: CommitSpec },
   remote = "origin",
   alsoFetch: string[] = [],
 ): Promise<WorkBranch> {
@@ -146,14 +146,21 @@ export async function createWorkBranch(
   return { name, base: from.base, startSha, isNew: true, pushable: true };
 }
 
-/** `sha` when it is in the fetched history; a clear error when the ref moved away from it (a force-push after the trigger). */
-async function commitAt(git: Git, sha: string, ref: string): Promise<string> {
+/** A commit by id, or the first parent of one (the head before a push whose first new commit is known). */
+export type CommitSpec = string | { parentOf: string };
+
+/** The commit `spec` names when it is in the fetched history; a clear error when the ref moved away from it (a force-push after the trigger). */
+async function commitAt(git: Git, spec: CommitSpec, ref: string): Promise<string> {
+  const sha = typeof spec === "string" ? spec : spec.parentOf;
   if (!/^[0-9a-f]{40,64}$/i.test(sha)) throw new Error(`'${sha}' is not a commit id`);
   const found = await git.tryRun(["cat-file", "-e", `${sha}^{commit}`]);
   if (found.code !== 0) {
     throw new Error(`The pull request's head was ${sha.slice(0, 12)} when this run was triggered, but ${ref} no longer contains that commit (force-pushed since). Trigger Claude again.`);
   }
-  return sha;
+  if (typeof spec === "string") return sha;
+  const parent = await git.tryRun(["rev-parse", "--verify", "--quiet", `${sha}^1^{commit}`]);
+  if (parent.code !== 0) throw new Error(`Could not tell the pull request's head before ${sha.slice(0, 12)}, the first commit pushed after the request. Trigger Claude again.`);
+  return parent.stdout.trim();
 }
 
 export type BranchOutcome = {

@@ -104,6 +104,8 @@ const EXISTING: Case[] = [
   { name: "timeout_minutes 0", names: input("timeout_minutes"), with: { timeout_minutes: "0" } },
   { name: "timeout_minutes in words", names: input("timeout_minutes"), with: { timeout_minutes: "ten" } },
   { name: "negative max_turns", names: input("max_turns"), with: { max_turns: "-3" } },
+  { name: "context_budget_tokens below the floor", names: input("context_budget_tokens"), with: { context_budget_tokens: "3999" } },
+  { name: "context_budget_tokens in words", names: input("context_budget_tokens"), with: { context_budget_tokens: "sixty thousand" } },
   { name: "use_sticky_comment yes", names: input("use_sticky_comment"), with: { use_sticky_comment: "yes" } },
   { name: "branch_prefix with a space", names: input("branch_prefix"), with: { branch_prefix: "claude bot/" } },
   { name: "base_branch with '..'", names: input("base_branch"), with: { base_branch: "main..dev" } },

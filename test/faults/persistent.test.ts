@@ -9,7 +9,8 @@
  *   one tracking comment, no branch left behind without Claude's work;
  * - reads the run can do without degrade with a warning naming the call and the
  *   run succeeds (the Gitea version, the sticky-comment lookup, the open-PR
- *   lookup for the link) — and a branch delete the API keeps refusing is done
+ *   lookup for the link, the server's page size, whether a job token is
+ *   read-only) — and a branch delete the API keeps refusing is done
  *   with git instead, so no unused branch is left either;
  * - posting the tracking comment: nothing is posted, the job fails naming the
  *   call, and Claude never runs;
@@ -48,6 +49,10 @@ const DEGRADES = new Set([
   "GET /repos/{owner}/{repo}/pulls",
   "DELETE /repos/{owner}/{repo}/branches/{branch}",
   "GET /attachments/{uuid}",
+  // The server's page size (Gitea's default 50 is assumed) and whether a fork run's job token is read-only
+  // (the push then fails loudly instead).
+  "GET /settings/api",
+  "GET /repos/{owner}/{repo}",
 ]);
 
 const errorLines = (o: Outcome) => o.result.log.split("\n").filter((l) => l.startsWith("::error::"));

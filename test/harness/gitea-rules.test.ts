@@ -360,4 +360,27 @@ describe("issue timeline", () => {
     expect(second.json.at(-1)).toMatchObject({ label: { name: "claude" }, body: "1" });
     expect(g.violations).toEqual([]);
   });
+
+  it("records every push to a pull request's head (pull_push): new commits oldest first, a force push as [old, new], by the pusher", async () => {
+    const first = await g.commitFiles(REPO, "feature/push", { "a.txt": "a\n" }, "a", "writer");
+    const pr = await g.createPullRequest(REPO, { title: "p", user: "writer", head: "feature/push", base: "main" });
+    const b = await g.commitFiles(REPO, "feature/push", { "b.txt": "b\n" }, "b", "writer");
+    const c = await g.commitFiles(REPO, "feature/push", { "c.txt": "c\n" }, "c", "writer");
+    // A force push over the old head, with git over HTTP.
+    const work = await clone(g, REPO, T.writer);
+    expect((await gitAs(null, ["checkout", "-q", first], work)).code).toBe(0);
+    expect((await gitAs(null, ["-c", "user.name=w", "-c", "user.email=w@example.com", "commit", "-q", "--allow-empty", "-m", "rewritten"], work)).code).toBe(0);
+    expect((await gitAs(T.writer, ["push", "-q", "--force", "origin", "HEAD:refs/heads/feature/push"], work)).code).toBe(0);
+    const rewritten = await g.branchSha(REPO, "feature/push");
+
+    const timeline = await giteaApi(g, "GET", `/repos/${REPO}/issues/${pr.index}/timeline`, { token: T.writer });
+    const pushes = (timeline.json as Array<{ type: string; body: string; user: { login: string } }>).filter((e) => e.type === "pull_push");
+    expect(pushes.map((p) => JSON.parse(p.body))).toEqual([
+      { is_force_push: false, commit_ids: [b] },
+      { is_force_push: false, commit_ids: [c] },
+      { is_force_push: true, commit_ids: [c, rewritten] },
+    ]);
+    expect(pushes.map((p) => p.user.login)).toEqual(["writer", "writer", "writer"]);
+    expect(g.violations).toEqual([]);
+  });
 });

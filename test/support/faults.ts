@@ -106,7 +106,8 @@ export const FAULT_SCENARIOS: FaultScenario[] = [
   },
   {
     // An assignment by someone other than the poster: the permission comes from the API (admin token);
-    // Claude pushes the new branch without a commit, so finish deletes it.
+    // The new branch reaches Gitea without a commit: Claude's push of it has nothing to send (the broker
+    // pushes only new commits), and the branch is made on Gitea from the base meanwhile; finish deletes it.
     name: "issue assigned",
     async setup(world) {
       const n = ++counter;
@@ -118,7 +119,10 @@ export const FAULT_SCENARIOS: FaultScenario[] = [
         eventName: "issues",
         event: await issuesPayload(world.gitea, REPO, issue.index, "assigned", USERS.alice),
         with: { assignee_trigger: "claude-bot", gitea_token: SECRETS.adminToken },
-        run: withAnswer(world, answer, pushOnly),
+        run: withAnswer(world, answer, async (ctx) => {
+          await pushOnly(ctx);
+          await world.gitea.createBranch(REPO, ctx.branch, "main");
+        }),
         index: issue.index,
         commenter: "site-admin",
         answer,

@@ -250,7 +250,7 @@ export function commitAndPush(file: string, content: string, message = `Add ${fi
   };
 }
 
-/** Claude's work: pushes the working branch without committing (finish must delete the unused branch). */
+/** Claude's work: pushes the working branch without committing (the broker has nothing to send). */
 export const pushOnly: Work = async ({ dirs }) => {
   await claudeGit(["push", "-q", "origin", "HEAD"], dirs);
 };

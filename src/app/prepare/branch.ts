@@ -16,8 +16,10 @@ import { DEFAULT_RETRY } from "../../gitea/http";
 import type { EventContext } from "../../gitea/context";
 import type { PullData } from "../../gitea/data";
 import { randomBytes } from "node:crypto";
-import { GIT_STALL_ENV, Git, checkoutPullBranch, configureGit, createWorkBranch, runTag, spawnRunner, workBranchName, type WorkBranch } from "../../gitea/git";
+import { GIT_STALL_ENV, Git, checkoutPullBranch, configureGit, createWorkBranch, runTag, spawnRunner, workBranchName, type CommitSpec, type WorkBranch } from "../../gitea/git";
+import type { TriggerHead } from "../../gitea/trigger-head";
 import type { RunMode } from "../../state";
+import { unwrap, type Settled } from "../settle";
 import { PREPARE_OUTPUTS } from "../../steps";
 import type { PrepareContext } from "./context";
 
@@ -30,8 +32,14 @@ export function knownTokens(run: Pick<PrepareContext, "runner" | "inputs">): Rec
   return { "job-token": run.runner.jobToken, "gitea-token": run.inputs.gitea_token, "github-token": run.inputs.github_token };
 }
 
-/** Local setup first (it needs no pull request data), then the branch once `pullP` has the pull request. */
-export async function prepareBranch(run: PrepareContext, ctx: EventContext, mode: RunMode, pullP: Promise<PullData | undefined>): Promise<PreparedBranch | undefined> {
+/** Local setup first (it needs no pull request data), then the branch once `pullP` has the pull request (settled, so a failed read is never an unhandled rejection while the local setup runs). */
+export async function prepareBranch(
+  run: PrepareContext,
+  ctx: EventContext,
+  mode: RunMode,
+  pullP: Promise<Settled<PullData>> | undefined,
+  triggerHeadP?: Promise<Settled<TriggerHead>>,
+): Promise<PreparedBranch | undefined> {
   const { deps, runner, inputs } = run;
   const retry = { ...DEFAULT_RETRY, ...deps.retry };
   const remote = remoteUrl(runner.serverUrl, ctx.repository.fullName);
@@ -56,7 +64,7 @@ export async function prepareBranch(run: PrepareContext, ctx: EventContext, mode
   }
   await configureGit(git, { name: inputs.claude_git_name, email: inputs.claude_git_email });
 
-  const pull = await pullP;
+  const pull = pullP ? unwrap(await pullP) : undefined;
   const now = run.now();
   const prefix = inputs.branch_prefix;
   // New branch names carry the run's id, so runs on one issue at the same minute never share a branch.
@@ -64,8 +72,9 @@ export async function prepareBranch(run: PrepareContext, ctx: EventContext, mode
   const defaultBase = inputs.base_branch || ctx.repository.defaultBranch;
   let work: WorkBranch;
   if (ctx.kind === "entity" && ctx.entity.isPR && pull && pull.state === "open" && !pull.merged) {
-    // The commit the trigger saw: the event's head for pull_request events, the head read at the trigger otherwise.
-    const sha = ctx.entity.headSha ?? pull.headSha;
+    // The commit the trigger saw: the event's head for pull_request and review events; for a comment, the
+    // head before the first push after it (Gitea's timeline), else the current one.
+    const sha = ctx.entity.headSha ?? headFor(run, triggerHeadP ? unwrap(await triggerHeadP) : { kind: "current" }, pull.headSha);
     // The base branch comes in the same fetch: its copies of the CLI's config files replace the PR's.
     const base = [`+refs/heads/${pull.baseRef}:refs/remotes/origin/${pull.baseRef}`];
     // Gitea reports the head as refs/pull/N/head when it is no branch here (AGit PRs, a deleted head branch).
@@ -101,4 +110,20 @@ export async function prepareBranch(run: PrepareContext, ctx: EventContext, mode
 /** A new branch's name is already this run's; should another job still hold it (a matrix of jobs in one run), one more suffix. */
 function withFallback(work: WorkBranch): WorkBranch {
   return work.isNew && !work.fallback ? { ...work, fallback: `${work.name}-${randomBytes(3).toString("hex")}` } : work;
+}
+
+/** The commit a comment's author saw, from what the timeline says about pushes after it. */
+function headFor(run: Pick<PrepareContext, "io">, head: TriggerHead, current: string): CommitSpec {
+  switch (head.kind) {
+    case "current":
+      return current;
+    case "unknown":
+      throw new Error(
+        `The pull request was pushed to at ${head.pushedAt}, after the request, and Gitea's timeline does not say which commit the request saw. Trigger Claude again to work on the current head.`,
+      );
+    case "sha":
+    case "parent-of":
+      run.io.info(`The pull request was pushed to at ${head.pushedAt}, after the request: Claude works on the head the request saw, not on the newer commits.`);
+      return head.kind === "sha" ? head.sha : { parentOf: head.sha };
+  }
 }

@@ -12,6 +12,7 @@ import type { EventContext, EntityEvent } from "../../gitea/context";
 import { fetchEntityData, readPull, type EntityData, type PullData } from "../../gitea/data";
 import { filesToRead } from "../../prompt/budget";
 import { checkSender, type PermissionDecision } from "../../gitea/permissions";
+import { headAtComment, type TriggerHead } from "../../gitea/trigger-head";
 import type { GiteaBranch, GiteaComment } from "../../gitea/types";
 import type { RunMode } from "../../state";
 import { settle, unwrap, type Settled } from "../settle";
@@ -28,6 +29,8 @@ export type Gathered = {
   permission: Promise<Settled<PermissionDecision>>;
   /** base_branch, looked up when it is set (undefined answer: no such branch). */
   baseBranch?: Promise<Settled<GiteaBranch | undefined>>;
+  /** For a comment on a pull request: the head its author saw (the payload does not say). */
+  triggerHead?: Promise<Settled<TriggerHead>>;
 };
 
 export function gather(
@@ -42,7 +45,9 @@ export function gather(
   const { inputs, runner, deps } = run;
   const entity: EntityEvent | undefined = ctx.kind === "entity" ? ctx : undefined;
   const pull = entity?.entity.isPR ? (known ?? settle(readPull(client, entity.entity.number))) : undefined;
+  const comment = entity?.entity.isPR && !entity.entity.headSha && entity.trigger.kind === "comment" ? entity.trigger : undefined;
   return {
+    ...(entity && comment ? { triggerHead: settle(headSeenBy(client, entity.entity.number, comment.createdAt)) } : {}),
     version: settle(client.version()),
     ...(pull ? { pull } : {}),
     ...(entity && mode !== "dispatch"
@@ -78,4 +83,13 @@ export function gather(
     permission: settle(checkSender(ctx, client, inputs.allowed_bots)),
     ...(inputs.base_branch ? { baseBranch: settle(client.branch(inputs.base_branch)) } : {}),
   };
+}
+
+/**
+ * The pull request head a comment saw: the timeline since the comment (the comment itself at
+ * least, so a short first page); the server's page size is asked at the same time, not after it.
+ */
+function headSeenBy(client: GiteaClient, index: number, commentCreatedAt: string): Promise<TriggerHead> {
+  void client.maxResponseItems().catch(() => undefined);
+  return client.issueTimeline(index, commentCreatedAt).then((events) => headAtComment(events, commentCreatedAt));
 }

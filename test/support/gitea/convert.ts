@@ -262,7 +262,7 @@ export function apiIssue(core: Core, issue: Issue, viewer: User | null): Json {
   };
 }
 
-/** convert.ToTimelineComment for label and assignee entries. */
+/** convert.ToTimelineComment for label, assignee and push entries (a push's content is services/pull/comment.go's JSON). */
 export function apiTimelineEntry(core: Core, issue: Issue, t: TimelineEntry, viewer: User | null): Json {
   const html = issueHtmlUrl(core, issue);
   const label = t.label !== undefined ? core.store.labels.get(t.label) : undefined;
@@ -273,7 +273,7 @@ export function apiTimelineEntry(core: Core, issue: Issue, t: TimelineEntry, vie
     pull_request_url: issue.isPull ? html : "",
     issue_url: issue.isPull ? "" : html,
     user: apiUserByLogin(core, t.user, viewer),
-    body: t.type === "label" ? (t.added ? "1" : "") : "",
+    body: t.type === "label" ? (t.added ? "1" : "") : t.type === "pull_push" ? JSON.stringify({ is_force_push: t.force === true, commit_ids: t.commitIds ?? [] }) : "",
     created_at: t.created_at,
     updated_at: t.created_at,
     ...(label ? { label: apiLabel(core, label) } : {}),

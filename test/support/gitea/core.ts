@@ -14,6 +14,7 @@ import {
   atLeast,
   isoNow,
   repoKey,
+  type Issue,
   type PullRequest,
   type Repo,
   type Review,
@@ -305,7 +306,7 @@ export class Core {
       return commit;
     });
     this.touchRepo(repo);
-    await this.syncPulls(repo.fullName);
+    await this.syncPulls(repo.fullName, typeof author === "string" ? author : undefined);
     return sha;
   }
 
@@ -368,8 +369,12 @@ export class Core {
     return { head, base, mergeBase };
   }
 
-  /** Moves refs/pull/N/head of open PRs whose head branch lives in the given repository. */
-  async syncPulls(repoName: string): Promise<PullRequest[]> {
+  /**
+   * Moves refs/pull/N/head of open PRs whose head branch lives in the given repository, and
+   * records each move on the PR's timeline as Gitea does (`pull_push`, by the pusher; default:
+   * the PR's author): services/pull/comment.go CreatePushPullComment.
+   */
+  async syncPulls(repoName: string, pusher?: string): Promise<PullRequest[]> {
     const key = repoKey(repoName);
     const synced: PullRequest[] = [];
     for (const pr of this.store.pulls.values()) {
@@ -382,15 +387,24 @@ export class Core {
       const sha = await headRepo.git.revParse(`refs/heads/${pr.headBranch}`);
       if (!sha) continue;
       const ref = `refs/pull/${pr.index}/head`;
-      if ((await base.git.revParse(ref)) === sha) continue;
+      const old = await base.git.revParse(ref);
+      if (old === sha) continue;
       await base.git.exclusive(async () => {
         if (headRepo === base) await base.git.updateRef(ref, sha);
         else await base.git.fetchRef(headRepo.git.dir, `refs/heads/${pr.headBranch}`, ref);
       });
+      if (old) await this.recordPush(base, pr, issue, old, sha, pusher ?? issue.user);
       this.store.touch(issue);
       synced.push(pr);
     }
     return synced;
+  }
+
+  /** A `pull_push` timeline entry: force push when the old head is not in the new history (then [old, new]), else the new commits not on the base branch, oldest first. */
+  private async recordPush(base: Repo, pr: PullRequest, issue: Issue, old: string, sha: string, pusher: string): Promise<void> {
+    const force = (await base.git.mergeBase(old, sha)) !== old;
+    const commitIds = force ? [old, sha] : (await base.git.log([sha, `^${old}`, `^refs/heads/${pr.baseBranch}`])).map((c) => c.sha).reverse();
+    this.store.timeline.push({ id: this.store.nextId("comment"), repo: issue.repo, issueIndex: issue.index, type: "pull_push", user: pusher, created_at: isoNow(), commitIds, force });
   }
 
   /**

@@ -351,7 +351,7 @@ export class EmulatorServer {
         service === "git-receive-pack"
           ? async () => {
               core.touchRepo(repo);
-              await core.syncPulls(repo.fullName);
+              await core.syncPulls(repo.fullName, pushedBy ?? undefined);
               if (auth.user?.id === ACTIONS_USER.id && (await repo.git.revParse(`refs/heads/${repo.defaultBranch}`)) !== defaultHead) {
                 // Gitea re-registers the schedules of a push by the Actions user with no payload.
                 repo.schedulesWithoutPayload = true;

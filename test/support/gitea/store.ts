@@ -132,9 +132,12 @@ export interface TimelineEntry {
   id: number;
   repo: string;
   issueIndex: number;
-  type: "label" | "assignees";
+  type: "label" | "assignees" | "pull_push";
   user: string;
   created_at: string;
+  /** pull_push: the old and new head for a force push, else the new commits, oldest first */
+  commitIds?: string[];
+  force?: boolean;
   /** label events: the label, and whether it was added */
   label?: number;
   added?: boolean;

@@ -127,7 +127,7 @@ async function changeFiles(ctx: Ctx) {
     return sha;
   });
   repo.updated = isoNow();
-  await ctx.core.syncPulls(repo.fullName);
+  await ctx.core.syncPulls(repo.fullName, ctx.user?.login);
 
   const refInfo = { name: target, kind: "branch" as const };
   const files = [];

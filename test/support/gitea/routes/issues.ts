@@ -119,12 +119,13 @@ export const issueRoutes: RouteDef[] = [
       const store = ctx.core.store;
       const inWindow = (at: string) => (since === null || unix(at) >= since) && (before === null || unix(at) <= before);
       const entries = [
-        ...store.issueComments(issue.repo, issue.index).map((c) => ({ at: c.created_at, id: c.id, json: { ...apiComment(ctx.core, c, ctx.user), type: "comment" } })),
+        ...store.issueComments(issue.repo, issue.index).map((c) => ({ at: c.created_at, updated: c.updated_at, id: c.id, json: { ...apiComment(ctx.core, c, ctx.user), type: "comment" } })),
         ...store.timeline
           .filter((t) => t.repo === issue.repo && t.issueIndex === issue.index)
-          .map((t) => ({ at: t.created_at, id: t.id, json: apiTimelineEntry(ctx.core, issue, t, ctx.user) })),
+          .map((t) => ({ at: t.created_at, updated: t.created_at, id: t.id, json: apiTimelineEntry(ctx.core, issue, t, ctx.user) })),
       ]
-        .filter((e) => inWindow(e.at))
+        // FindComments: since/before compare with updated_unix.
+        .filter((e) => inWindow(e.updated))
         .sort((a, b) => unix(a.at) - unix(b.at) || a.id - b.id);
       const { page, limit } = listOptions(ctx);
       const slice = entries.slice((page - 1) * limit, page * limit).map((e) => e.json);
