@@ -199,6 +199,7 @@ const schema = z.object({
     return v.trim();
   }),
   assignee_trigger: z.string().transform((v) => v.trim().replace(/^@/, "")),
+  reviewer_trigger: z.string().transform((v) => v.trim().replace(/^@/, "")),
   label_trigger: trimmed,
   base_branch: refPart("a branch", true),
   branch_prefix: refPart("a branch prefix", true),
@@ -335,11 +336,11 @@ export function chosenModel(inputs: Pick<Inputs, "model" | "anthropic_model">): 
  */
 export function inertInputNotices(inputs: Inputs): string[] {
   const notes: string[] = [];
-  if (Object.keys(inputs.additional_permissions).length) {
+  // `actions: read` offers the CI tools (get_ci_status, get_job_log); nothing else has an effect on Gitea.
+  const inert = Object.entries(inputs.additional_permissions).filter(([k, v]) => !(k.toLowerCase() === "actions" && /^(read|write)$/i.test(v)));
+  if (inert.length) {
     notes.push(
-      `additional_permissions (${Object.entries(inputs.additional_permissions)
-        .map(([k, v]) => `${k}: ${v}`)
-        .join(", ")}) has no effect on Gitea: there is no CI-status API for Claude to read.`,
+      `additional_permissions (${inert.map(([k, v]) => `${k}: ${v}`).join(", ")}) has no effect on Gitea: only 'actions: read' does (it offers Claude the CI tools, get_ci_status and get_job_log).`,
     );
   }
   if (inputs.experimental_allowed_domains.length) {

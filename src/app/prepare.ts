@@ -46,6 +46,7 @@ import { writePrompt } from "./prepare/prompt";
 import { initialState } from "./prepare/state";
 import { trackingComment } from "./prepare/tracking";
 import { checkTriggerHistory } from "./prepare/trigger-history";
+import { aboutPullRequest } from "./prepare/workflow-run";
 
 export { PROGRESS_MCP_SERVER, PROGRESS_TOOL } from "./prepare/prompt";
 export type { PrepareDeps } from "./prepare/context";
@@ -96,8 +97,19 @@ async function phases(run: PrepareContext): Promise<number> {
   const { io, inputs, runner } = run;
   for (const note of inertInputNotices(inputs)) io.notice(note);
 
-  // 1. The event.
-  const ctx = await readEvent(run);
+  // 1. The event; a workflow_run of a pull request's head becomes a run about that pull request.
+  const event = await readEvent(run);
+  const client = new GiteaClient({
+    apiUrl: runner.apiUrl,
+    token: run.token,
+    owner: event.repository.owner,
+    repo: event.repository.name,
+    ...(run.deps.transport ? { transport: run.deps.transport } : {}),
+    ...(run.deps.retry ? { retry: run.deps.retry } : {}),
+    log: (m) => io.warning(m),
+  });
+  const ctx = await aboutPullRequest(run, client, event);
+  if (!ctx) return 0;
 
   // 2. The trigger.
   const trigger = checkTrigger(ctx, inputs);
@@ -112,15 +124,6 @@ async function phases(run: PrepareContext): Promise<number> {
   let plan = await planClaude(inputs, { workspace: runner.workspace });
   const progressEndpoint = ctx.kind === "dispatch" && ctx.progressEndpoint ? await checkEndpoint(inputs, ctx.progressEndpoint) : undefined;
 
-  const client = new GiteaClient({
-    apiUrl: runner.apiUrl,
-    token: run.token,
-    owner: ctx.repository.owner,
-    repo: ctx.repository.name,
-    ...(run.deps.transport ? { transport: run.deps.transport } : {}),
-    ...(run.deps.retry ? { retry: run.deps.retry } : {}),
-    log: (m) => io.warning(m),
-  });
   const base = publicBase(inputs.gitea_server_url, ctx.repository, runner.serverUrl);
   if (!inputs.gitea_server_url) io.info(`Public links use ${base.base} (from ${base.source}).`);
   const links = linksFor(base.base, ctx.repository);

@@ -31,6 +31,8 @@ export const brokerConfigSchema = z.object({
     workspace: z.string().min(1),
     gitName: z.string(),
     gitEmail: z.string(),
+    /** This workflow run's id and number (the CI tools' run search starts there). */
+    run: z.object({ id: z.number().int().positive(), number: z.number().int().positive() }).optional(),
   }),
   /** The working branch, when the run has one: the only branch pushes go to. */
   git: z

@@ -9,8 +9,17 @@ import type { GiteaClient } from "./client";
 import type { Entity, TriggerSource } from "./context";
 import type { GiteaAttachment, GiteaComment, GiteaReviewComment } from "./types";
 import { sanitizeUntrusted } from "../text/sanitize";
+import { TRACKING_MARKER } from "./tracking";
 
-export type CommentData = { id: number; author: string; createdAt: string; body: string; url?: string };
+export type CommentData = {
+  id: number;
+  author: string;
+  createdAt: string;
+  body: string;
+  url?: string;
+  /** Claude's own tracking comment from an earlier run (the token's user wrote it, with the tracking marker). */
+  own?: boolean;
+};
 
 export type ReviewData = {
   id: number;
@@ -18,6 +27,10 @@ export type ReviewData = {
   state: string;
   body: string;
   submittedAt?: string;
+  /** The commit the review was of. */
+  commitId?: string;
+  /** Claude's own review from an earlier run (the token's user wrote it). */
+  own?: boolean;
   comments: { id: number; author: string; path: string; line?: number; body: string; diffHunk?: string }[];
 };
 
@@ -76,7 +89,7 @@ export async function fetchEntityData(
   client: GiteaClient,
   entity: Entity,
   trigger: TriggerSource,
-  options: { pull?: Promise<PullData | undefined> } = {},
+  options: { pull?: Promise<PullData | undefined>; self?: Promise<string | undefined> } = {},
 ): Promise<EntityData> {
   const n = entity.number;
   const before = trigger.kind === "comment" ? trigger.createdAt : undefined;
@@ -97,14 +110,17 @@ export async function fetchEntityData(
       )
     : Promise.resolve([]);
 
-  const [comments, issueAssets, pull, files, commits, reviews] = await Promise.all([
+  const [comments, issueAssets, pull, files, commits, reviews, self] = await Promise.all([
     commentsP,
     issueAssetsP,
     pullP,
     filesP,
     commitsP,
     reviewsP,
+    options.self ?? Promise.resolve(undefined),
   ]);
+  // What the token's user wrote is Claude's own earlier work (a follow-up review must not repeat it).
+  const mine = (login: string | undefined) => self !== undefined && login !== undefined && login.toLowerCase() === self.toLowerCase();
 
   const kept = comments.filter((c) => isBeforeTrigger(c, trigger, before));
   const commentAssets = await Promise.all(
@@ -122,13 +138,15 @@ export async function fetchEntityData(
     },
     title: sanitizeUntrusted(entity.title),
     body: sanitizeUntrusted(entity.body),
-    comments: kept.map((c) => commentData(c, before)),
+    comments: kept.map((c) => ({ ...commentData(c, before), ...(mine(c.user?.login) && c.body.includes(TRACKING_MARKER) ? { own: true } : {}) })),
     reviews: reviews.map(({ review, comments }) => ({
       id: review.id,
       author: review.user?.login ?? "unknown",
       state: review.state,
       body: sanitizeUntrusted(review.body ?? ""),
       ...(review.submitted_at ? { submittedAt: review.submitted_at } : {}),
+      ...(review.commit_id ? { commitId: review.commit_id } : {}),
+      ...(mine(review.user?.login) ? { own: true } : {}),
       comments: comments.map(reviewComment),
     })),
     files: files.map((f) => ({

@@ -96,14 +96,18 @@ export function formatBody(data: EntityData): string {
   return data.body ? guard(data.body) : "(no description)";
 }
 
+/** How Claude's own earlier comments and reviews are marked. */
+export const OWN = "YOURS: written by you (Claude) in an earlier run";
+
 export function formatComments(data: EntityData): string {
   return data.comments
-    .map((c) => `[@${c.author} at ${c.createdAt}, comment ${c.id}]:\n${guard(c.body) || "(empty)"}`)
+    .map((c) => `[@${c.author} at ${c.createdAt}, comment ${c.id}${c.own ? `, ${OWN}` : ""}]:\n${guard(c.body) || "(empty)"}`)
     .join("\n\n");
 }
 
 function formatReview(r: ReviewData): string {
-  const head = `[Review ${r.id} by @${r.author}${r.submittedAt ? ` at ${r.submittedAt}` : ""}, ${r.state}]:`;
+  const of = r.commitId ? `, of commit ${cleanName(r.commitId)}` : "";
+  const head = `[Review ${r.id} by @${r.author}${r.submittedAt ? ` at ${r.submittedAt}` : ""}, ${r.state}${of}${r.own ? `, ${OWN}` : ""}]:`;
   const parts = [head, r.body ? guard(r.body) : "(no summary)"];
   for (const c of r.comments) {
     const where = `${cleanName(c.path)}${c.line !== undefined ? `:${c.line}` : ""}`;

@@ -29,11 +29,13 @@ export function gather(run: PrepareContext, ctx: EventContext, mode: RunMode, pl
   const { inputs, runner, deps } = run;
   const entity: EntityEvent | undefined = ctx.kind === "entity" ? ctx : undefined;
   const pull = entity?.entity.isPR ? settle(readPull(client, entity.entity.number)) : undefined;
+  // On pull requests, Claude's own earlier reviews are marked in its context (who the token's user is).
+  const self = entity?.entity.isPR ? client.currentUser().then((u) => u.login, () => undefined) : undefined;
   return {
     version: settle(client.version()),
     ...(pull ? { pull } : {}),
     ...(entity && mode !== "dispatch"
-      ? { data: settle(fetchEntityData(client, entity.entity, entity.trigger, pull ? { pull: pull.then(unwrap) } : {})) }
+      ? { data: settle(fetchEntityData(client, entity.entity, entity.trigger, { ...(pull ? { pull: pull.then(unwrap) } : {}), ...(self ? { self } : {}) })) }
       : {}),
     ...(entity && entity.entity.isPR && inputs.use_sticky_comment ? { sticky: settle(findStickyComment(client, entity.entity.number)) } : {}),
     executable: settle(

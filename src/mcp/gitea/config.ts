@@ -26,6 +26,11 @@ export type GiteaMcpConfig = {
   gitName: string;
   gitEmail: string;
   token: string;
+  /**
+   * This workflow run (GITHUB_RUN_ID, GITHUB_RUN_NUMBER): where the CI tools'
+   * search for another run's id starts when the token may not list runs.
+   */
+  run?: { id: number; number: number };
   /** Every secret value, for redaction. */
   secrets: string[];
 };

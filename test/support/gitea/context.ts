@@ -15,6 +15,8 @@ export interface Ctx {
   user: User | null;
   /** request path + query as received (for Link headers) */
   requestUri: string;
+  /** request headers (lower-case names), e.g. Range */
+  requestHeaders?: Record<string, string | string[] | undefined>;
   /** response headers to add */
   headers: Record<string, string>;
 }

@@ -236,6 +236,7 @@ export class EmulatorServer {
       body: body ?? {},
       user: auth.user,
       requestUri: `/api/v1${rel}${url.search}`,
+      requestHeaders: req.headers,
       headers: {},
     };
     let reply: Reply;

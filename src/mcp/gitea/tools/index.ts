@@ -2,8 +2,10 @@
 import type { GiteaTool } from "../tool";
 import { commitFiles } from "./commit-files";
 import { createPullRequest } from "./create-pull-request";
+import { getCiStatus } from "./get-ci-status";
 import { getFileContents } from "./get-file-contents";
 import { getIssue } from "./get-issue";
+import { getJobLog } from "./get-job-log";
 import { getPullRequest } from "./get-pull-request";
 import { listBranches } from "./list-branches";
 import { listComments } from "./list-comments";
@@ -21,6 +23,8 @@ export const GITEA_TOOL_DEFINITIONS = [
   getFileContents,
   listBranches,
   listLabels,
+  getCiStatus,
+  getJobLog,
   pushBranch,
   commitFiles,
   createPullRequest,
@@ -31,8 +35,10 @@ export const GITEA_TOOL_DEFINITIONS = [
 export {
   commitFiles,
   createPullRequest,
+  getCiStatus,
   getFileContents,
   getIssue,
+  getJobLog,
   getPullRequest,
   listBranches,
   listComments,

@@ -10,7 +10,7 @@ import { isoNow, repoKey, type Run } from "../store";
 
 export const NEWER_EMULATOR_ROUTES: Record<string, string> = {
   "POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches": "1.24",
-  "GET /repos/{owner}/{repo}/actions/runs/{run}": "1.23",
+  "GET /repos/{owner}/{repo}/actions/runs/{run}": "1.25",
 };
 
 export const actionRoutes: RouteDef[] = [
