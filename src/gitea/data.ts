@@ -146,7 +146,8 @@ export async function fetchEntityData(
       body: sanitizeUntrusted(review.body ?? ""),
       ...(review.submitted_at ? { submittedAt: review.submitted_at } : {}),
       ...(review.commit_id ? { commitId: review.commit_id } : {}),
-      ...(mine(review.user?.login) ? { own: true } : {}),
+      // A review request (state REQUEST_REVIEW) names the requested reviewer: it is nobody's review yet.
+      ...(mine(review.user?.login) && review.state !== "REQUEST_REVIEW" ? { own: true } : {}),
       comments: comments.map(reviewComment),
     })),
     files: files.map((f) => ({

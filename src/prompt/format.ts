@@ -106,6 +106,7 @@ export function formatComments(data: EntityData): string {
 }
 
 function formatReview(r: ReviewData): string {
+  if (r.state === "REQUEST_REVIEW") return `[Review requested from @${r.author}]`;
   const of = r.commitId ? `, of commit ${cleanName(r.commitId)}` : "";
   const head = `[Review ${r.id} by @${r.author}${r.submittedAt ? ` at ${r.submittedAt}` : ""}, ${r.state}${of}${r.own ? `, ${OWN}` : ""}]:`;
   const parts = [head, r.body ? guard(r.body) : "(no summary)"];

@@ -94,8 +94,8 @@ export class World {
     return { workspace, runnerTemp, home };
   }
 
-  /** The github context a Gitea runner gives a job for this event. */
-  github(eventName: string, event: Record<string, unknown>, actor: string) {
+  /** The github context a Gitea runner gives a job for this event (`run`: its run id and number; default 4242 / 17). */
+  github(eventName: string, event: Record<string, unknown>, actor: string, run?: { id: number; number: number }) {
     return {
       event_name: eventName,
       event,
@@ -103,8 +103,8 @@ export class World {
       repository_owner: USERS.owner,
       server_url: this.gitea.url,
       api_url: this.gitea.apiUrl,
-      run_id: 4242,
-      run_number: 17,
+      run_id: run?.id ?? 4242,
+      run_number: run?.number ?? 17,
       token: SECRETS.jobToken,
       actor,
     };
@@ -121,6 +121,8 @@ export class World {
     ref?: string;
     dirs?: { workspace: string; runnerTemp: string; home: string };
     timeoutMs?: number;
+    /** This workflow run's id and number (GITHUB_RUN_ID / GITHUB_RUN_NUMBER). */
+    run?: { id: number; number: number };
   }): Promise<RunActionResult & { dirs: { workspace: string; runnerTemp: string; home: string } }> {
     const dirs = o.dirs ?? (await this.runnerDirs(o.ref));
     const result = await runAction({
@@ -129,7 +131,7 @@ export class World {
       with: { anthropic_api_key: SECRETS.anthropicKey, subprocess_sandbox: "false", ...o.with },
       stepEnv: { ...cliEnv(this.model.url), ...o.stepEnv },
       ...(o.jobEnv ? { jobEnv: o.jobEnv } : {}),
-      github: this.github(o.eventName, o.event, o.actor ?? String((o.event.sender as { login?: string } | undefined)?.login ?? USERS.alice)),
+      github: this.github(o.eventName, o.event, o.actor ?? String((o.event.sender as { login?: string } | undefined)?.login ?? USERS.alice), o.run),
       ...dirs,
       baseEnv: { PATH: `${path.dirname(claudeBin())}${path.delimiter}${process.env.PATH ?? ""}` },
       timeoutMs: o.timeoutMs ?? 120_000,
@@ -146,6 +148,7 @@ export class World {
     secrets?: Record<string, string>;
     vars?: Record<string, string>;
     timeoutMs?: number;
+    run?: { id: number; number: number };
   }): Promise<RunJobResult & { dirs: { workspace: string; runnerTemp: string; home: string } }> {
     const base = await mkdtemp(path.join(this.dir, "job-"));
     const dirs = { workspace: path.join(base, "workspace"), runnerTemp: path.join(base, "temp"), home: path.join(base, "home") };
@@ -155,7 +158,7 @@ export class World {
       ...(o.job ? { job: o.job } : {}),
       eventName: o.eventName,
       event: o.event,
-      github: { server_url: this.gitea.url, api_url: this.gitea.apiUrl, token: SECRETS.jobToken, run_id: 4242, run_number: 17 },
+      github: { server_url: this.gitea.url, api_url: this.gitea.apiUrl, token: SECRETS.jobToken, run_id: o.run?.id ?? 4242, run_number: o.run?.number ?? 17 },
       secrets: { ANTHROPIC_API_KEY: SECRETS.anthropicKey, ...o.secrets },
       vars: o.vars ?? {},
       ...dirs,

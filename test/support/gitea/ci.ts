@@ -324,3 +324,39 @@ export class CiEmulator {
 export function ciOf(gitea: GiteaEmulator | Core): CiEmulator {
   return new CiEmulator("core" in gitea ? gitea.core : gitea);
 }
+
+/**
+ * workflow_run (Gitea ≥ 1.25, services/actions/notifier.go WorkflowRunStatusUpdate):
+ * `{action, workflow, workflow_run, repository, sender}`; no pull_request (the
+ * field exists but the notifier never sets it), the run's `head_branch` is
+ * empty for a pull request's `refs/pull/N/head`, `repository.permissions` are
+ * the owner's, and the sender is the run's trigger user.
+ */
+export async function workflowRunPayload(gitea: GiteaEmulator | Core, runId: number): Promise<Record<string, unknown>> {
+  const core = "core" in gitea ? gitea.core : gitea;
+  if (!versionAtLeast(core.version, "1.25")) throw new Error(`Gitea ${core.version} sends no workflow_run events (1.25 does)`);
+  const { runJson } = await import("./routes/ci");
+  const { apiRepo, apiUserByLogin } = await import("./convert");
+  const run = core.store.runs.get(runId);
+  if (!run) throw new Error(`run ${runId} does not exist`);
+  const repo = [...core.store.repos.values()].find((r) => repoKey(r.fullName) === run.repo)!;
+  const ci = ciState(core).runs.get(runId);
+  const html = core.repoHtml(repo);
+  return {
+    action: run.status === "completed" ? "completed" : run.status === "in_progress" ? "in_progress" : "requested",
+    workflow: {
+      id: run.workflow,
+      name: ci?.workflowName ?? run.workflow,
+      path: `.gitea/workflows/${run.workflow}`,
+      state: "active",
+      created_at: run.created_at,
+      updated_at: run.created_at,
+      url: `${core.repoApi(repo)}/actions/workflows/${run.workflow}`,
+      html_url: `${html}/src/branch/${repo.defaultBranch}/.gitea/workflows/${run.workflow}`,
+      badge_url: `${html}/actions/workflows/${run.workflow}/badge.svg?branch=${repo.defaultBranch}`,
+    },
+    workflow_run: runJson(core, repo, run),
+    repository: apiRepo(core, repo, "owner", null),
+    sender: apiUserByLogin(core, run.actor, null),
+  };
+}

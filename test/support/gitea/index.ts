@@ -52,7 +52,8 @@ export type {
 };
 export type { Fault, FaultSpec } from "./faults";
 export { EMULATOR_ROUTES, NEWER_EMULATOR_ROUTES } from "./routes/index";
-export { CiEmulator, ciOf, logTime, type CiJob, type CiStatus, type CiTask, type JobSeed, type JobStatus } from "./ci";
+export { CiEmulator, ciOf, logTime, workflowRunPayload, type CiJob, type CiStatus, type CiTask, type JobSeed, type JobStatus } from "./ci";
+export { requestReview } from "./review-requests";
 export { SWAGGER_PATH, loadSpec } from "./spec";
 export { Core } from "./core";
 

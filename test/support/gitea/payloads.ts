@@ -129,6 +129,9 @@ export async function pullRequestPayload(
   } = {},
 ): Promise<Json> {
   const core = coreOf(emu);
+  if ((action === "review_requested" || action === "review_request_removed") && !opts.requested_reviewer) {
+    throw new Error(`${action}: Gitea always names the requested_reviewer (use requestReview in review-requests.ts)`);
+  }
   const { pr, poster } = await pullBase(core, repo, index);
   let permissionOf: string | null;
   if (action === "opened" || action === "closed" || action === "reopened") permissionOf = poster;

@@ -104,7 +104,8 @@ export interface Comment {
   updated_at: string;
 }
 
-export type ReviewState = "APPROVED" | "COMMENT" | "REQUEST_CHANGES" | "PENDING";
+/** REQUEST_REVIEW: a review request (Gitea keeps it as a review of type "request" and lists it). */
+export type ReviewState = "APPROVED" | "COMMENT" | "REQUEST_CHANGES" | "PENDING" | "REQUEST_REVIEW";
 
 export interface ReviewComment {
   id: number;

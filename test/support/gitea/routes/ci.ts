@@ -17,6 +17,7 @@ import { type Ctx, type RouteDef, intParam, json, listOptions, paginate, repoAcc
 import { apiRepo, apiUser, apiUserByLogin } from "../convert";
 import { ApiError, forbidden, notFound } from "../errors";
 import { apiJobStatus, ciState, type CiJob, type CiStatus } from "../ci";
+import type { Core } from "../core";
 import { repoKey, type Repo, type Run } from "../store";
 
 /** CI routes absent from the 1.22 spec, with the version that added them. */
@@ -64,14 +65,15 @@ function combine(states: string[], newer: boolean): string {
   return worst === "error" ? "failure" : worst;
 }
 
-function runJson(ctx: Ctx, repo: Repo, run: Run) {
-  const ci = ciState(ctx.core).runs.get(run.id);
-  const linkId = versionAtLeast(ctx.core.version, "1.26") ? run.id : run.run_number;
+/** A run as the API (and the workflow_run payload) renders it: convert.ToActionWorkflowRun. */
+export function runJson(core: Core, repo: Repo, run: Run) {
+  const ci = ciState(core).runs.get(run.id);
+  const linkId = versionAtLeast(core.version, "1.26") ? run.id : run.run_number;
   const ref = ci?.ref ?? `refs/heads/${run.head_branch}`;
   return {
     id: run.id,
-    url: `${ctx.core.repoApi(repo)}/actions/runs/${run.id}`,
-    html_url: `${ctx.core.repoHtml(repo)}/actions/runs/${linkId}`,
+    url: `${core.repoApi(repo)}/actions/runs/${run.id}`,
+    html_url: `${core.repoHtml(repo)}/actions/runs/${linkId}`,
     display_title: run.display_title,
     path: `${run.workflow}@${ref}`,
     event: run.event,
@@ -81,9 +83,9 @@ function runJson(ctx: Ctx, repo: Repo, run: Run) {
     head_branch: ref.startsWith("refs/heads/") ? ref.slice("refs/heads/".length) : "",
     status: run.status === "cancelled" ? "completed" : run.status,
     conclusion: run.conclusion ?? "",
-    actor: apiUserByLogin(ctx.core, run.actor, null),
-    trigger_actor: apiUserByLogin(ctx.core, run.actor, null),
-    repository: apiRepo(ctx.core, repo, "none", null),
+    actor: apiUserByLogin(core, run.actor, null),
+    trigger_actor: apiUserByLogin(core, run.actor, null),
+    repository: apiRepo(core, repo, "none", null),
     started_at: run.created_at,
     completed_at: run.status === "completed" ? run.created_at : ZERO_TIME,
   };
@@ -195,7 +197,7 @@ export const ciRoutes: RouteDef[] = [
         .filter((r) => !q("status") || r.status === q("status") || r.conclusion === q("status"))
         .sort((a, b) => b.id - a.id);
       const pageRuns = paginate(ctx, runs);
-      return json(200, { total_count: runs.length, workflow_runs: pageRuns.map((r) => runJson(ctx, repo, r)) });
+      return json(200, { total_count: runs.length, workflow_runs: pageRuns.map((r) => runJson(ctx.core, repo, r)) });
     },
   },
   {
