@@ -26,6 +26,7 @@ const NEW_INPUTS = [
   "progress_secret",
   "progress_audience",
   "progress_allowed_hosts",
+  "reviewer_trigger",
 ];
 
 /** GitHub/Gitea heading anchors: lower case, punctuation dropped, each blank a hyphen. */
