@@ -73,6 +73,7 @@ export function giteaMcpConfig(config: BrokerConfig): GiteaMcpConfig {
     gitEmail: config.gitea.gitEmail,
     token: config.gitea.token,
     ...(config.gitea.run ? { run: config.gitea.run } : {}),
+    ...(config.gitea.knownRuns ? { knownRuns: config.gitea.knownRuns } : {}),
     secrets: config.secrets,
   };
 }

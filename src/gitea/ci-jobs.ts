@@ -11,7 +11,7 @@
  *    ids grow across the whole server and run numbers within the repository,
  *    so run N's id is at most `this id − (this number − N)`; a run of this
  *    repository found on the way moves that bound by its own number, other
- *    ids answer 404. At most MAX_PROBES lookups.
+ *    ids answer 404. At most MAX_PROBES lookups per tool call, for at most MAX_RUNS runs.
  *
  * A run found for a status must be for the same commit as the status: a run
  * number of an older head of the pull request is never taken for the current one.
@@ -22,8 +22,12 @@ import type { GiteaWorkflowJob, GiteaWorkflowRun } from "./types";
 /** This workflow run: GITHUB_RUN_ID (the run's id) and GITHUB_RUN_NUMBER. */
 export type RunRef = { id: number; number: number };
 
-/** Lookups of `GET …/actions/runs/{id}` one search may make. */
-export const MAX_PROBES = 50;
+/** Lookups of `GET …/actions/runs/{id}` one tool call may make (all its searches together). */
+export const MAX_PROBES = 100;
+/** Ids looked up at once while searching. */
+export const PROBE_WINDOW = 10;
+/** Runs one tool call resolves at most (statuses can name any run number: a writer can post them). */
+export const MAX_RUNS = 10;
 
 export type JobLookup =
   | { ok: true; job: GiteaWorkflowJob; run: GiteaWorkflowRun; how: string }
@@ -39,16 +43,18 @@ export class JobResolver {
   private listed: Promise<GiteaWorkflowRun[] | undefined> | undefined;
   private readonly runs = new Map<number, Promise<{ run?: GiteaWorkflowRun; how: string; reason?: string }>>();
   private readonly jobs = new Map<number, Promise<GiteaWorkflowJob[]>>();
+  private probesLeft = MAX_PROBES;
 
   constructor(
     private readonly api: CiApi,
-    private readonly o: { current?: RunRef; headSha?: string; runsUseIds?: boolean },
+    private readonly o: { current?: RunRef; headSha?: string; runsUseIds?: boolean; known?: readonly RunRef[] },
   ) {}
 
   /** The job `jobIndex` of run `run` (a run number, or a run id on Gitea ≥ 1.26), for commit `sha` when given. */
   async job(run: number, jobIndex: number, sha?: string): Promise<JobLookup> {
     let found = this.runs.get(run);
     if (!found) {
+      if (this.runs.size >= MAX_RUNS) return { ok: false, reason: `not looked up: more than ${MAX_RUNS} runs are named` };
       found = this.findRun(run);
       this.runs.set(run, found);
     }
@@ -71,6 +77,12 @@ export class JobResolver {
   }
 
   private async findRun(run: number): Promise<{ run?: GiteaWorkflowRun; how: string; reason?: string }> {
+    // A run the event named (a workflow_run payload gives the failed run's id).
+    const known = this.o.known?.find((k) => k.number === run);
+    if (known) {
+      const r = await this.api.workflowRun(known.id);
+      if (r && r.run_number === run) return { run: r, how: "the event" };
+    }
     if (this.o.runsUseIds) {
       // Gitea ≥ 1.26 links runs by id; statuses written before an upgrade still carry numbers.
       const byId = await this.api.workflowRun(run);
@@ -100,18 +112,20 @@ export class JobResolver {
     }
     const down = number < cur.number;
     let id = down ? cur.id - (cur.number - number) : cur.id + (number - cur.number);
-    for (let probes = 0; probes < MAX_PROBES && id > 0; probes++) {
-      const r = await this.api.workflowRun(id);
-      if (!r) {
-        id += down ? -1 : 1;
-        continue;
-      }
-      if (r.run_number === number) return { run: r, how };
-      const gap = number - r.run_number;
-      // Ids and numbers grow together: a run past the target moves the bound by the numbers between them.
-      if (down ? gap > 0 : gap < 0) break;
-      id = r.id + gap;
+    while (this.probesLeft > 0 && id > 0) {
+      // A window of ids at once, walking away from this run.
+      const ids: number[] = [];
+      for (let k = 0; k < PROBE_WINDOW && this.probesLeft > 0 && (down ? id - k : id + k) > 0; k++, this.probesLeft--) ids.push(down ? id - k : id + k);
+      const hits = (await Promise.all(ids.map((i) => this.api.workflowRun(i)))).filter((r): r is GiteaWorkflowRun => r !== undefined);
+      const exact = hits.find((r) => r.run_number === number);
+      if (exact) return { run: exact, how };
+      // Past the target: it is not there (or ids and numbers do not grow together here).
+      if (hits.some((r) => (down ? r.run_number < number : r.run_number > number))) break;
+      const last = ids[ids.length - 1]!;
+      // Ids and numbers grow together: a run found on the way moves the bound by the numbers between them.
+      const bounds = hits.map((r) => r.id + (number - r.run_number));
+      id = down ? Math.min(last - 1, ...bounds) : Math.max(last + 1, ...bounds);
     }
-    return { how, reason: `run number ${number} was not found within ${MAX_PROBES} run-id lookups (a repository owner's or site admin's token lists runs directly)` };
+    return { how, reason: `run number ${number} was not found within ${MAX_PROBES} run-id lookups in all (a repository owner's or site admin's token lists runs directly)` };
   }
 }

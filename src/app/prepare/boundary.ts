@@ -117,6 +117,9 @@ export async function setUpBoundary(
       gitName: inputs.claude_git_name,
       gitEmail: inputs.claude_git_email,
       ...(runRef(runner.runId, runner.runNumber) ? { run: runRef(runner.runId, runner.runNumber)! } : {}),
+      ...(entity && o.ctx.kind === "entity" && o.ctx.trigger.kind === "workflow_run" && o.ctx.trigger.run.id > 0 && o.ctx.trigger.run.number > 0
+        ? { knownRuns: [{ id: o.ctx.trigger.run.id, number: o.ctx.trigger.run.number }] }
+        : {}),
     },
     ...(o.branch
       ? { git: { remoteUrl: remoteUrl(runner.serverUrl, o.ctx.repository.fullName), branch: o.branch.name, baseBranch: o.branch.base, startSha: o.branch.startSha } }

@@ -31,6 +31,8 @@ export type GiteaMcpConfig = {
    * search for another run's id starts when the token may not list runs.
    */
   run?: { id: number; number: number };
+  /** Runs the event named by id and number (a workflow_run payload's failed run). */
+  knownRuns?: { id: number; number: number }[];
   /** Every secret value, for redaction. */
   secrets: string[];
 };

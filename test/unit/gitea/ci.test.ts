@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { absoluteLink, apiAtLeast, logTail, parseActionsStatus } from "../../../src/gitea/ci";
 import type { CiApi } from "../../../src/gitea/ci-api";
-import { JobResolver, MAX_PROBES } from "../../../src/gitea/ci-jobs";
+import { JobResolver, MAX_PROBES, MAX_RUNS } from "../../../src/gitea/ci-jobs";
 import type { GiteaWorkflowJob, GiteaWorkflowRun } from "../../../src/gitea/types";
 
 describe("versions", () => {
@@ -111,8 +111,7 @@ describe("JobResolver", () => {
     // After run 38 at id 488, the bound is 488 − 8; after run 34 at 470, 470 − 4.
     expect(probes).toContain(480);
     expect(probes).toContain(466);
-    expect(probes).not.toContain(479 - 10);
-    expect(probes.length).toBeLessThan(30);
+    expect(probes.length).toBeLessThanOrEqual(40);
   });
 
   it("finds a later run upwards, uses the list when the token may read it, and stops after MAX_PROBES", async () => {
@@ -127,6 +126,22 @@ describe("JobResolver", () => {
     const lost = await new JobResolver(far.api, { current: { id: 500, number: 40 } }).job(39, 0);
     expect(lost).toMatchObject({ ok: false });
     expect(far.calls.filter((c) => c.startsWith("run ")).length).toBe(MAX_PROBES);
+  });
+
+  it("one tool call makes at most MAX_PROBES lookups and resolves at most MAX_RUNS runs, whatever the statuses name", async () => {
+    const { api, calls } = fakeGitea({ 500: 40 });
+    const resolver = new JobResolver(api, { current: { id: 500, number: 40 } });
+    const results = await Promise.all(Array.from({ length: 25 }, (_, i) => resolver.job(i + 1, 0)));
+    expect(results.every((r) => !r.ok)).toBe(true);
+    expect(calls.filter((c) => c.startsWith("run ")).length).toBe(MAX_PROBES);
+    expect(results.filter((r) => !r.ok && r.reason.startsWith(`not looked up: more than ${MAX_RUNS} runs`))).toHaveLength(25 - MAX_RUNS);
+  });
+
+  it("a run the event named (workflow_run) is read by its id, without a search", async () => {
+    const { api, calls } = fakeGitea({ 300: 30 });
+    const found = await new JobResolver(api, { known: [{ id: 300, number: 30 }] }).job(30, 1);
+    expect(found).toMatchObject({ ok: true, run: { id: 300 }, how: "the event" });
+    expect(calls).toEqual(["run 300", "jobs 300"]);
   });
 
   it("never takes a run of another commit for the one a status names", async () => {

@@ -51,6 +51,7 @@ export const getCiStatus = defineTool({
       headSha: t.sha,
       runsUseIds: apiAtLeast(version, "1.26"),
       ...(deps.config.run ? { current: deps.config.run } : {}),
+      ...(deps.config.knownRuns ? { known: deps.config.knownRuns } : {}),
     });
     const notes: string[] = [];
 

@@ -49,7 +49,11 @@ export const getJobLog = defineTool({
       if (!lookups) {
         throw new ToolError(`Finding a job by run number and job index needs Gitea ${CI_SINCE.lookups} or newer; this server is ${version}. Give job_id instead.`);
       }
-      const found = await new JobResolver(ci, { runsUseIds: apiAtLeast(version, "1.26"), ...(deps.config.run ? { current: deps.config.run } : {}) }).job(run_number!, job_index!);
+      const found = await new JobResolver(ci, {
+        runsUseIds: apiAtLeast(version, "1.26"),
+        ...(deps.config.run ? { current: deps.config.run } : {}),
+        ...(deps.config.knownRuns ? { known: deps.config.knownRuns } : {}),
+      }).job(run_number!, job_index!);
       if (!found.ok) throw new ToolError(`No job ${job_index} of run ${run_number} in ${deps.config.repository}: ${found.reason}.`);
       job = found.job;
       id = job.id;
