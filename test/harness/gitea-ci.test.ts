@@ -128,7 +128,11 @@ describe("before the routes exist: plain 404", () => {
         expect((await giteaApi(g, "GET", `${p}/commits/${fx.headSha}/status`, { token: tok.job })).json.state).toBe("failure");
         expect((await giteaApi(g, "GET", `${p}/actions/jobs/${fx.failing.id}/logs`, { token: tok.job })).status, version).toBe(logs);
         for (const path of [`actions/runs/${fx.failingRun.id}`, `actions/runs/${fx.failingRun.id}/jobs`, `actions/jobs/${fx.failing.id}`, "actions/runs"]) {
-          expect((await giteaApi(g, "GET", `${p}/${path}`, { token: tok.owner })).status, `${version} ${path}`).toBe(lookups);
+          const res = await giteaApi(g, "GET", `${p}/${path}`, { token: tok.owner });
+          expect(res.status, `${version} ${path}`).toBe(lookups);
+          // No such route: the router's plain 404, not an API error.
+          expect(res.headers.get("content-type")).toBe("text/plain; charset=utf-8");
+          expect(res.text).toBe("404 page not found\n");
         }
       } finally {
         await g.stop();

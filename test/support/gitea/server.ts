@@ -191,10 +191,11 @@ export class EmulatorServer {
 
     if (!served) {
       if (match && since) {
-        return this.sendError(
-          res,
-          new ApiError(404, `emulated Gitea ${core.version} has no ${match.entry.route} (added in ${since})`),
-        );
+        // A route this version does not have is no route at all: the router's plain 404
+        // (http.NotFound: text/plain "404 page not found"), not an API error.
+        res.writeHead(404, { "Content-Type": "text/plain; charset=utf-8", "X-Content-Type-Options": "nosniff" });
+        res.end("404 page not found\n");
+        return;
       }
       if (validate) {
         if (specMatch) violation("unimplemented-route", `${specMatch.entry.route} is in the spec but not emulated`);
