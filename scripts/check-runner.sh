@@ -14,7 +14,7 @@
 #
 # Checks:
 #   claude     `claude --version` (CLAUDE_BIN, else PATH, else ~/.local/bin/claude) against the
-#              "Claude Code CLI" pin; below "Minimum CLI for --json-schema" fails.
+#              "Claude Code CLI" pin; below "Minimum Claude Code CLI" fails (prepare refuses it).
 #   node       `node --version` on PATH, at least "Node.js for the action's own steps".
 #   git        `git --version` on PATH.
 #   node24     a Node.js at least "Node.js for the base action's setup steps" for the base
@@ -23,8 +23,15 @@
 #              so does <externals>/node24/bin/node of a GitHub-style runner (--externals DIR
 #              or RUNNER_EXTERNALS).
 #   act_runner `act_runner --version` when it is on PATH (host mode): reported only.
-#   image      CLAUDE_RUNNER_IMAGE_CLI / _ACTION_SHA / _BASE_ACTION_SHA, set by images built from
-#              patches/reference/runner-image/Dockerfile, compared with the pins.
+#   bun        `bun --version` on PATH against "Bun for the base action": with it, prepare passes
+#              it to the base action and no Bun is downloaded (warns when it would be).
+#   deps       Bun's install cache (BUN_INSTALL_CACHE_DIR, else ~/.bun/install/cache) holds the
+#              base action's Agent SDK ("Agent SDK of the base action"): its `bun install
+#              --production` then downloads nothing (warns when it would).
+#   toolcache  Node.js 18 in the tool cache (RUNNER_TOOL_CACHE, else /opt/hostedtoolcache), where
+#              the base action's setup-node (node-version 18.x) looks first (warns when absent).
+#   image      CLAUDE_RUNNER_IMAGE_CLI / _ACTION_SHA / _BASE_ACTION_SHA / _BUN, set by images built
+#              from patches/reference/runner-image/Dockerfile, compared with the pins.
 #
 # What it cannot know: whether the act_runner that starts the job accepts `runs.using: node24`
 # (that is decided by the act version built into act_runner, not by the image; upgrade
@@ -67,12 +74,14 @@ pin() {
 }
 
 want_cli="$(pin "Claude Code CLI")"
-min_cli="$(pin "Minimum CLI for --json-schema")"
+min_cli="$(pin "Minimum Claude Code CLI")"
+want_bun="$(pin "Bun for the base action")"
+want_sdk="$(pin "Agent SDK of the base action")"
 want_action="$(pin "Action SHA")"
 want_base="$(pin "Base action SHA")"
 node_own="$(pin "Node.js for the action's own steps")"
 node_setup="$(pin "Node.js for the base action's setup steps")"
-for v in want_cli min_cli want_action want_base node_own node_setup; do
+for v in want_cli min_cli want_bun want_sdk want_action want_base node_own node_setup; do
   if [ -z "${!v}" ]; then
     echo "PINS.md ($pins_file) lacks a pin this check needs ($v)" >&2
     exit 2
@@ -102,7 +111,7 @@ version_ge() {
   return 0
 }
 
-echo "Pins from $pins_file: claude $want_cli (>= $min_cli for --json-schema), node >= $node_own, node$node_setup actions"
+echo "Pins from $pins_file: claude $want_cli (>= $min_cli), bun $want_bun, node >= $node_own, node$node_setup actions"
 
 # claude
 claude_bin="${CLAUDE_BIN:-}"
@@ -118,7 +127,7 @@ else
   if [ -z "$have" ]; then
     fail claude "$claude_bin --version printed no version: ${out:-nothing}"
   elif ! version_ge "$have" "$min_cli"; then
-    fail claude "$have ($claude_bin) is older than $min_cli: --json-schema (json_schema, structured_output) fails; pin $want_cli"
+    fail claude "$have ($claude_bin) is older than $min_cli, the oldest CLI this release runs with: every run fails before Claude starts; install $want_cli"
   elif [ "$have" != "$want_cli" ]; then
     warn claude "$have ($claude_bin) works (>= $min_cli) but this release is tested with $want_cli"
   else
@@ -169,6 +178,44 @@ else
   fi
 fi
 
+# Bun: with one of the base action's version on PATH, prepare hands it over and setup-bun downloads nothing.
+if command -v bun >/dev/null 2>&1; then
+  have="$(version_in "$(bun --version 2>/dev/null)")"
+  if [ "$have" = "$want_bun" ]; then
+    ok bun "$have ($(command -v bun)) = pin $want_bun: the base action uses it, no Bun download"
+  else
+    warn bun "${have:-unknown version} ($(command -v bun)) is not $want_bun: the base action downloads Bun $want_bun at every job (or set path_to_bun_executable)"
+  fi
+else
+  warn bun "not on PATH: the base action downloads Bun $want_bun at every job (setup-bun); install bun@$want_bun in the image"
+fi
+
+# The base action's dependencies in Bun's install cache.
+bun_cache="${BUN_INSTALL_CACHE_DIR:-$HOME/.bun/install/cache}"
+sdk_entry=""
+for entry in "$bun_cache"/@anthropic-ai/claude-agent-sdk@"$want_sdk"*; do
+  [ -e "$entry" ] && { sdk_entry="$entry"; break; }
+done
+if [ -n "$sdk_entry" ]; then
+  ok deps "$bun_cache holds the base action's Agent SDK $want_sdk: its bun install --production downloads nothing"
+else
+  warn deps "$bun_cache has no @anthropic-ai/claude-agent-sdk@$want_sdk: the base action's bun install --production downloads its dependencies at every job"
+fi
+
+# Node.js 18 for the base action's setup-node.
+tool_cache="${RUNNER_TOOL_CACHE:-/opt/hostedtoolcache}"
+node18=""
+for entry in "$tool_cache"/node/18.*; do
+  for marker in "$entry"/*.complete; do
+    [ -e "$marker" ] && { node18="$entry"; break 2; }
+  done
+done
+if [ -n "$node18" ]; then
+  ok toolcache "$node18: the base action's setup-node (18.x) finds Node.js there"
+else
+  warn toolcache "no Node.js 18 in $tool_cache/node: the base action's setup-node downloads it (act_runner keeps its act-toolcache volume, so once per runner host)"
+fi
+
 # act_runner (host mode only)
 if command -v act_runner >/dev/null 2>&1; then
   info act_runner "$(act_runner --version 2>/dev/null | head -n 1): make sure it accepts runs.using: node$node_setup (run one node$node_setup action)"
@@ -192,6 +239,7 @@ seen=0
 check_image_pin CLAUDE_RUNNER_IMAGE_CLI "${CLAUDE_RUNNER_IMAGE_CLI:-}" "$want_cli" "Claude Code CLI" && seen=1
 check_image_pin CLAUDE_RUNNER_IMAGE_ACTION_SHA "${CLAUDE_RUNNER_IMAGE_ACTION_SHA:-}" "$want_action" "Action SHA" && seen=1
 check_image_pin CLAUDE_RUNNER_IMAGE_BASE_ACTION_SHA "${CLAUDE_RUNNER_IMAGE_BASE_ACTION_SHA:-}" "$want_base" "Base action SHA" && seen=1
+check_image_pin CLAUDE_RUNNER_IMAGE_BUN "${CLAUDE_RUNNER_IMAGE_BUN:-}" "$want_bun" "Bun for the base action" && seen=1
 [ "$seen" = 1 ] || info image "no CLAUDE_RUNNER_IMAGE_* variables: not built from patches/reference/runner-image/Dockerfile; pins not recorded"
 
 if [ "$failed" = 0 ]; then

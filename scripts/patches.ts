@@ -37,7 +37,9 @@ export interface Pins {
   baseActionSha: string;
   baseActionDate: string;
   cliVersion: string;
-  jsonSchemaMinCli: string;
+  minCli: string;
+  bun: string;
+  baseActionSdk: string;
   nodeOwnSteps: string;
   nodeSetupSteps: string;
 }
@@ -49,7 +51,9 @@ const PIN_ROWS: Record<keyof Pins, string> = {
   baseActionSha: "Base action SHA",
   baseActionDate: "Base action date",
   cliVersion: "Claude Code CLI",
-  jsonSchemaMinCli: "Minimum CLI for --json-schema",
+  minCli: "Minimum Claude Code CLI",
+  bun: "Bun for the base action",
+  baseActionSdk: "Agent SDK of the base action",
   nodeOwnSteps: "Node.js for the action's own steps",
   nodeSetupSteps: "Node.js for the base action's setup steps",
 };
@@ -97,7 +101,7 @@ export const IMAGE_ARGS: ReadonlyArray<{ name: string; value: (p: Pins) => strin
   {
     name: "CLAUDE_CODE_VERSION",
     value: (p) => p.cliVersion,
-    comment: (p) => `Claude Code CLI ${p.cliVersion}, tested with claude-code-gitea-action ${p.actionRelease} (--json-schema needs ${p.jsonSchemaMinCli}+)`,
+    comment: (p) => `Claude Code CLI ${p.cliVersion}, tested with claude-code-gitea-action ${p.actionRelease} (the release needs ${p.minCli}+)`,
   },
   {
     name: "CLAUDE_GITEA_ACTION_SHA",
@@ -111,7 +115,53 @@ export const IMAGE_ARGS: ReadonlyArray<{ name: string; value: (p: Pins) => strin
   },
 ];
 
-/** The reference Dockerfile with every pinned build argument (and its `# pin:` comment) set from PINS.md. */
+/** The last Node.js 18 release: what the pinned base action's setup-node (`node-version: 18.x`) finds in the tool cache. */
+export const SETUP_NODE_18 = "18.20.8";
+
+/**
+ * What the pinned base action would download at every job, held by the image
+ * instead (inserted after the CLI install): Bun at the base action's version
+ * (prepare passes a bun of that version on PATH as path_to_bun_executable, so
+ * setup-bun is skipped), Bun's install cache filled from the base action's own
+ * bun.lock at its SHA (its `bun install --production` then needs no network),
+ * and Node.js 18 in the runner tool cache (setup-node finds it there).
+ */
+export function baseActionBlock(pins: Pins): string {
+  return `
+# pin: Bun ${pins.bun}, the version the base action's setup-bun installs (prepare passes this bun to it, so none is downloaded)
+ARG BUN_VERSION=${pins.bun}
+RUN npm install -g "bun@\${BUN_VERSION}" \\
+ && npm cache clean --force \\
+ && bun --version
+
+# The base action's dependencies (its package.json and bun.lock at CLAUDE_BASE_ACTION_SHA) in Bun's install cache:
+# its "bun install --production" at job time takes every package from here. Set CLAUDE_BASE_ACTION_REPO to your
+# mirror when the image is built without access to github.com.
+ARG CLAUDE_BASE_ACTION_REPO=https://github.com/anthropics/claude-code-base-action.git
+ENV BUN_INSTALL_CACHE_DIR=/opt/bun-install-cache
+RUN git init -q /tmp/base-action \\
+ && git -C /tmp/base-action fetch -q --depth 1 "\${CLAUDE_BASE_ACTION_REPO}" "\${CLAUDE_BASE_ACTION_SHA}" \\
+ && git -C /tmp/base-action checkout -q FETCH_HEAD \\
+ && cd /tmp/base-action && bun install --production --frozen-lockfile \\
+ && cd / && rm -rf /tmp/base-action \\
+ && chmod -R a+rwX "\${BUN_INSTALL_CACHE_DIR}"
+
+# Node.js ${SETUP_NODE_18} in the runner tool cache, where the base action's setup-node (node-version 18.x) looks
+# first. act_runner mounts its shared act-toolcache volume over /opt/hostedtoolcache; a new volume starts as a
+# copy of this directory.
+ARG SETUP_NODE_VERSION=${SETUP_NODE_18}
+RUN arch="\$(dpkg --print-architecture | sed 's/amd64/x64/')" \\
+ && dir="/opt/hostedtoolcache/node/\${SETUP_NODE_VERSION}/\${arch}" \\
+ && mkdir -p "\${dir}" \\
+ && curl -fsSL "https://nodejs.org/dist/v\${SETUP_NODE_VERSION}/node-v\${SETUP_NODE_VERSION}-linux-\${arch}.tar.gz" \\
+    | tar -xz --strip-components=1 -C "\${dir}" \\
+ && touch "\${dir}.complete"
+`;
+}
+
+const CLI_INSTALL_END = "&& claude --version\n";
+
+/** The reference Dockerfile with every pinned build argument (and its `# pin:` comment) set from PINS.md, and the base action's downloads held by the image. */
 export function upgradeDockerfile(reference: string, pins: Pins): string {
   let out = reference;
   for (const arg of IMAGE_ARGS) {
@@ -119,6 +169,11 @@ export function upgradeDockerfile(reference: string, pins: Pins): string {
     if (!re.test(out)) throw new Error(`the reference Dockerfile has no "# pin:" comment followed by "ARG ${arg.name}=…"`);
     out = out.replace(re, `# pin: ${arg.comment(pins)}\nARG ${arg.name}=${arg.value(pins)}`);
   }
+  const at = out.indexOf(CLI_INSTALL_END);
+  if (at === -1) throw new Error(`the reference Dockerfile has no CLI install ending with "${CLI_INSTALL_END.trim()}"`);
+  out = `${out.slice(0, at + CLI_INSTALL_END.length)}${baseActionBlock(pins)}${out.slice(at + CLI_INSTALL_END.length)}`;
+  // The image records what it holds, for scripts/check-runner.sh.
+  out = out.replace("    CLAUDE_RUNNER_IMAGE_BASE_ACTION_SHA=${CLAUDE_BASE_ACTION_SHA} \\\n", "    CLAUDE_RUNNER_IMAGE_BASE_ACTION_SHA=${CLAUDE_BASE_ACTION_SHA} \\\n    CLAUDE_RUNNER_IMAGE_BUN=${BUN_VERSION} \\\n");
   return out;
 }
 
@@ -245,6 +300,7 @@ export const PATCHES: readonly PatchSpec[] = [
       `  NODE_MAJOR=${IMAGE_ARGS[0]!.value(pins)}  CLAUDE_CODE_VERSION=${pins.cliVersion}`,
       `  CLAUDE_GITEA_ACTION_SHA=${pins.actionSha}`,
       `  CLAUDE_BASE_ACTION_SHA=${pins.baseActionSha}`,
+      `and what the base action downloads at every job: Bun ${pins.bun}, its dependencies (Bun's cache), Node.js ${SETUP_NODE_18} (tool cache).`,
       "Applies to a Dockerfile made from patches/reference/runner-image/Dockerfile (v0.0.63-era pins):",
       "  git apply --directory=<dir of your Dockerfile> runner-image.patch   (from your repository's root)",
       "Generated by `npm run patches`; do not edit.",

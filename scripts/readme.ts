@@ -5,6 +5,8 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { parse } from "yaml";
+import { INPUT_RULES } from "../src/input-docs";
+import type { InputName } from "../src/inputs";
 import { PROMPT_VARIABLES } from "../src/prompt/override";
 
 type ActionYml = {
@@ -31,12 +33,22 @@ export function variablesTable(): string {
   return ["| Variable | Value |", "| --- | --- |", ...rows].join("\n");
 }
 
-const BLOCKS = { inputs: inputsTable, outputs: outputsTable, variables: (_: ActionYml) => variablesTable() } as const;
+/** docs/inputs.md's table: every input of action.yml, its default and the rule it is checked against. */
+export function rulesTable(action: ActionYml): string {
+  const rows = Object.entries(action.inputs).map(([name, i]) => {
+    const rule = INPUT_RULES[name as InputName];
+    if (!rule) throw new Error(`src/input-docs.ts has no rule for the input ${name}`);
+    return `| \`${name}\` | ${i.default ? `\`${cell(i.default)}\`` : ""} | ${cell(rule)} |`;
+  });
+  return ["| Input | Default | Rule |", "| --- | --- | --- |", ...rows].join("\n");
+}
 
-/** The README with every generated block replaced. */
-export function renderReadme(readme: string, action: ActionYml): string {
+const BLOCKS = { inputs: inputsTable, outputs: outputsTable, variables: (_: ActionYml) => variablesTable(), rules: rulesTable } as const;
+
+/** A markdown file with every generated block it has replaced (the README has all but `rules`, docs/inputs.md only `rules`). */
+export function renderReadme(readme: string, action: ActionYml, blocks: ReadonlyArray<keyof typeof BLOCKS> = ["inputs", "outputs", "variables"]): string {
   let out = readme;
-  for (const [name, render] of Object.entries(BLOCKS)) {
+  for (const [name, render] of Object.entries(BLOCKS).filter(([n]) => blocks.includes(n as keyof typeof BLOCKS))) {
     const start = `<!-- ${name}:start (generated from action.yml by npm run readme) -->`;
     const end = `<!-- ${name}:end -->`;
     const a = out.indexOf(start);
@@ -50,4 +62,5 @@ export function renderReadme(readme: string, action: ActionYml): string {
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split("/").pop()!)) {
   const action = parse(readFileSync("action.yml", "utf8")) as ActionYml;
   writeFileSync("README.md", renderReadme(readFileSync("README.md", "utf8"), action));
+  writeFileSync("docs/inputs.md", renderReadme(readFileSync("docs/inputs.md", "utf8"), action, ["rules"]));
 }

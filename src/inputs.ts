@@ -5,6 +5,34 @@
  * (an input that arrives empty means "not set", never "use a default").
  */
 import * as z from "zod";
+import { PROGRESS_SECRET_MIN_LENGTH, loginProblem } from "./input-rules";
+import {
+  bool,
+  branchName,
+  branchPrefix,
+  credentials,
+  domainList,
+  email,
+  envLines,
+  gitName,
+  hostList,
+  list,
+  login,
+  minutes,
+  model,
+  models,
+  oneLine,
+  permissionLines,
+  positiveInt,
+  publicUrl,
+  secret,
+  show,
+  splitList,
+  text,
+  trimmed,
+} from "./input-values";
+
+export { splitList } from "./input-values";
 
 /** One problem with one input; messages never repeat a secret's value. */
 export type InputProblem = { input: string; message: string };
@@ -29,194 +57,33 @@ const SECRET_INPUTS = new Set([
   "progress_secret",
 ]);
 
-const show = (v: string) => JSON.stringify(v.length > 80 ? `${v.slice(0, 77)}...` : v);
-
-/** Splits on commas and newlines that are not inside parentheses, so `Bash(a, b)` stays whole. */
-export function splitList(value: string): string[] {
-  const items: string[] = [];
-  let depth = 0;
-  let current = "";
-  for (const ch of value) {
-    if (ch === "(") depth++;
-    if (ch === ")") depth = Math.max(0, depth - 1);
-    if ((ch === "," || ch === "\n") && depth === 0) {
-      items.push(current);
-      current = "";
-    } else {
-      current += ch;
-    }
-  }
-  items.push(current);
-  return items.map((s) => s.trim()).filter(Boolean);
-}
-
-const text = z.string();
-const trimmed = z.string().transform((v) => v.trim());
-
-const nonEmpty = (expected: string) =>
-  z.string().transform((v, ctx) => {
-    if (v.trim() === "") {
-      ctx.addIssue({ code: "custom", message: `must not be empty: expected ${expected}` });
-      return z.NEVER;
-    }
-    return v.trim();
-  });
-
-const bool = z.string().transform((v, ctx) => {
-  const s = v.trim().toLowerCase();
-  if (s === "" || s === "false") return false;
-  if (s === "true") return true;
-  ctx.addIssue({ code: "custom", message: `expected 'true' or 'false', got ${show(v)}` });
-  return z.NEVER;
-});
-
-const list = z.string().transform(splitList);
-
-/** A branch name or prefix git would accept (a light `git check-ref-format`). */
-const refPart = (what: string, allowEmpty: boolean) =>
-  z.string().transform((v, ctx) => {
-    const s = v.trim();
-    if (s === "" && allowEmpty) return "";
-    if (
-      s === "" ||
-      /[\s~^:?*[\\\x00-\x1f\x7f]/.test(s) ||
-      s.includes("..") ||
-      s.includes("@{") ||
-      s.startsWith("/") ||
-      s.startsWith("-") ||
-      s.endsWith(".lock")
-    ) {
-      ctx.addIssue({ code: "custom", message: `expected ${what} usable in a git branch name, got ${show(v)}` });
-      return z.NEVER;
-    }
-    return s;
-  });
-
-const positiveInt = z.string().transform((v, ctx) => {
-  const s = v.trim();
-  if (s === "") return undefined;
-  if (!/^\d+$/.test(s) || Number(s) < 1) {
-    ctx.addIssue({ code: "custom", message: `expected a positive whole number, got ${show(v)}` });
-    return z.NEVER;
-  }
-  return Number(s);
-});
-
-const minutes = z.string().transform((v, ctx) => {
-  const s = v.trim();
-  const n = Number(s);
-  if (s === "" || !/^\d+(\.\d+)?$/.test(s) || !(n > 0)) {
-    ctx.addIssue({ code: "custom", message: `expected a positive number of minutes (e.g. 30 or 0.5), got ${show(v)}` });
-    return z.NEVER;
-  }
-  return n;
-});
-
-/** `NAME: value` lines (the v0.0.63 claude_env format); blank and `#` lines are skipped. */
-const envLines = z.string().transform((v, ctx) => {
-  const out: Record<string, string> = {};
-  v.split("\n").forEach((raw, i) => {
-    const line = raw.trim();
-    if (line === "" || line.startsWith("#")) return;
-    const colon = line.indexOf(":");
-    const key = colon === -1 ? "" : line.slice(0, colon).trim();
-    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) {
-      ctx.addIssue({
-        code: "custom",
-        message: `line ${i + 1} is not 'NAME: value' with NAME a valid variable name (got ${show(line.split(":")[0] ?? line)})`,
-      });
-      return;
-    }
-    out[key] = line.slice(colon + 1).trim();
-  });
-  return out;
-});
-
-/** `name: value` lines (v0.0.63 additional_permissions). */
-const permissionLines = z.string().transform((v, ctx) => {
-  const out: Record<string, string> = {};
-  for (const raw of v.split("\n")) {
-    const line = raw.trim();
-    if (!line) continue;
-    const [name, value] = line.split(":").map((s) => s.trim());
-    if (!name || !value) {
-      ctx.addIssue({ code: "custom", message: `expected 'name: value' lines such as 'actions: read', got ${show(line)}` });
-      return z.NEVER;
-    }
-    out[name] = value;
-  }
-  return out;
-});
-
-const publicUrl = z.string().transform((v, ctx) => {
-  const s = v.trim().replace(/\/+$/, "");
-  if (s === "") return "";
-  let url: URL;
-  try {
-    url = new URL(s);
-  } catch {
-    url = new URL("invalid:");
-  }
-  if (url.protocol !== "https:" && url.protocol !== "http:") {
-    ctx.addIssue({ code: "custom", message: `expected the public http(s) URL of your Gitea, e.g. https://gitea.example.com, got ${show(v)}` });
-    return z.NEVER;
-  }
-  return s;
-});
-
-const hostList = z.string().transform((v, ctx) => {
-  const hosts = splitList(v).map((h) => h.toLowerCase());
-  const bad = hosts.filter((h) => !/^(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:\d+)?$/.test(h));
-  if (bad.length) {
-    ctx.addIssue({ code: "custom", message: `expected host names such as api.example.com, got ${bad.map(show).join(", ")}` });
-    return z.NEVER;
-  }
-  return hosts;
-});
-
-const credentials = z.string().transform((v, ctx) => {
-  if (v.trim() === "") return undefined;
-  try {
-    const parsed = JSON.parse(v) as { claudeAiOauth?: { accessToken?: unknown } };
-    const token = parsed?.claudeAiOauth?.accessToken;
-    if (typeof token === "string" && token) return { accessToken: token };
-  } catch {
-    // fall through to the issue below; the value is a secret and is not shown
-  }
-  ctx.addIssue({
-    code: "custom",
-    message: "expected the JSON of ~/.claude/.credentials.json, with claudeAiOauth.accessToken (value not shown)",
-  });
-  return z.NEVER;
-});
-
 const schema = z.object({
-  trigger_phrase: z.string().transform((v, ctx) => {
-    if (v.trim() === "") {
-      ctx.addIssue({ code: "custom", message: "must not be empty (action.yml's default is '@claude')" });
-      return z.NEVER;
-    }
-    return v.trim();
-  }),
-  assignee_trigger: z.string().transform((v) => v.trim().replace(/^@/, "")),
-  reviewer_trigger: z.string().transform((v) => v.trim().replace(/^@/, "")),
-  label_trigger: trimmed,
-  base_branch: refPart("a branch", true),
-  branch_prefix: refPart("a branch prefix", true),
+  trigger_phrase: oneLine("a trigger phrase such as '@claude' on one line", 100, true),
+  assignee_trigger: login("one Gitea login (with or without '@') whose assignment starts Claude"),
+  reviewer_trigger: login("one Gitea login (with or without '@') whose request as reviewer starts a review"),
+  label_trigger: oneLine("one label name", 255),
+  base_branch: branchName,
+  branch_prefix: branchPrefix,
   mode: z.string().transform((v, ctx) => {
     const s = v.trim();
     if (s === "tag" || s === "agent") return s;
     ctx.addIssue({ code: "custom", message: `expected 'tag' or 'agent', got ${show(v)}` });
     return z.NEVER;
   }),
-  allowed_bots: z.string().transform((v) => {
+  allowed_bots: z.string().transform((v, ctx) => {
     const s = v.trim();
     if (s === "*") return "*" as const;
-    return splitList(s).map((b) => b.toLowerCase());
+    const logins = splitList(s);
+    const bad = logins.filter((b) => loginProblem(b.replace(/\[bot\]$/i, "")));
+    if (bad.length) {
+      ctx.addIssue({ code: "custom", message: `expected '*' or Gitea logins separated by commas (e.g. 'renovate-bot,gitea-actions'), got ${bad.map(show).join(", ")}` });
+      return z.NEVER;
+    }
+    return logins.map((b) => b.toLowerCase());
   }),
-  model: trimmed,
-  anthropic_model: trimmed,
-  fallback_model: trimmed,
+  model,
+  anthropic_model: model,
+  fallback_model: models,
   allowed_tools: list,
   disallowed_tools: list,
   custom_instructions: text,
@@ -230,27 +97,27 @@ const schema = z.object({
   settings: trimmed,
   max_turns: positiveInt,
   timeout_minutes: minutes,
-  anthropic_api_key: trimmed,
-  claude_code_oauth_token: trimmed,
+  anthropic_api_key: secret("an Anthropic API key"),
+  claude_code_oauth_token: secret("a Claude Code OAuth token (from 'claude setup-token')"),
   claude_credentials: credentials,
-  gitea_token: trimmed,
-  github_token: trimmed,
+  gitea_token: secret("a Gitea access token"),
+  github_token: secret("a Gitea (or GitHub) access token"),
   use_bedrock: bool,
   use_vertex: bool,
   use_sticky_comment: bool,
   use_commit_signing: bool,
-  claude_git_name: nonEmpty("a git author name such as 'Claude'"),
-  claude_git_email: nonEmpty("a git author email such as 'claude@anthropic.com'"),
-  experimental_allowed_domains: list,
-  path_to_bun_executable: trimmed,
+  claude_git_name: gitName,
+  claude_git_email: email,
+  experimental_allowed_domains: domainList,
+  path_to_bun_executable: oneLine("the path of a bun executable", 4096),
   use_node_cache: bool,
   claude_args: text,
   json_schema: trimmed,
   gitea_server_url: publicUrl,
-  path_to_claude_code_executable: trimmed,
+  path_to_claude_code_executable: oneLine("the path of the claude CLI", 4096),
   show_full_output: bool,
-  progress_secret: text,
-  progress_audience: trimmed,
+  progress_secret: secret(`a shared secret of at least ${PROGRESS_SECRET_MIN_LENGTH} characters (e.g. openssl rand -hex 32)`, PROGRESS_SECRET_MIN_LENGTH),
+  progress_audience: oneLine("an OIDC audience such as https://api.example.com", 512),
   progress_allowed_hosts: hostList,
   subprocess_sandbox: z.string().transform((v, ctx) => {
     const s = v.trim().toLowerCase();
@@ -348,8 +215,9 @@ export function inertInputNotices(inputs: Inputs): string[] {
       "experimental_allowed_domains is not enforced on Gitea runners (it needs a host firewall this action does not manage); restrict egress on the runner instead.",
     );
   }
-  if (inputs.path_to_bun_executable) notes.push("path_to_bun_executable has no effect: this action runs on Node and needs no Bun.");
-  if (inputs.use_node_cache) notes.push("use_node_cache has no effect: this action installs nothing at job time.");
+  if (inputs.use_node_cache) {
+    notes.push("use_node_cache has no effect: the pinned base action would cache npm for your project, which needs a lockfile; this action does not pass it on.");
+  }
   return notes;
 }
 

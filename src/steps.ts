@@ -7,6 +7,14 @@
 /** Outputs of the prepare step (`steps.prepare.outputs.*`). */
 export const PREPARE_OUTPUTS = {
   containsTrigger: "contains_trigger",
+  /**
+   * Set by prepare when the run ends there: "skipped" (nothing triggered it) or
+   * "failure" (invalid input, a refused sender, an error). Unset when Claude
+   * runs: finish sets the conclusion then.
+   */
+  conclusion: "conclusion",
+  /** The Bun the base action uses instead of downloading one (path_to_bun_executable, or a bun of the pinned version on PATH). */
+  bunExecutable: "bun_executable",
   /** "true" once prepare has begun work that finish must bring to a final state. */
   started: "started",
   promptFile: "prompt_file",

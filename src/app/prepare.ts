@@ -1,9 +1,10 @@
 /**
  * The prepare step, as a list of phases (each in src/app/prepare/):
  *
- *   1. event      the payload, parsed into a typed context
+ *   1. event      the payload, parsed into a typed context; every input checked
+ *                 (claude_args, settings, schemas, files), triggered or not
  *   2. trigger    does this event ask for Claude?
- *   3. plan       every input checked, before anything is posted
+ *   3. endpoint   a dispatch's progress_endpoint, before anything is posted
  *   4. gather     round 1 of Gitea requests, in parallel, and the CLI preflight
  *   5. permission may the sender drive the token? (fail closed)
  *   6. state      side effects begin: the state file lets finish close what follows
@@ -26,6 +27,7 @@ import { GiteaClient } from "../gitea/client";
 import type { EntityData } from "../gitea/data";
 import { links as linksFor, publicBase } from "../gitea/links";
 import { checkTrigger } from "../gitea/trigger";
+import { checkToolRule } from "../mcp/gitea/legacy-names";
 import { INPUT_NAMES, InputError, envNameOf, giteaToken, inertInputNotices, isSecretInput, readInputs, type Inputs } from "../inputs";
 import { redactingIO } from "../io";
 import { readRunnerEnv, type RunnerEnv } from "../runner-env";
@@ -36,6 +38,7 @@ import { settle, unwrap } from "./settle";
 import { setUpBoundary } from "./prepare/boundary";
 import { baseBranchFs, pullRequestBase } from "./prepare/base-files";
 import { writeFiles } from "./prepare/claude-files";
+import { reportEarlyFailure } from "./prepare/early-failure";
 import { PrepareContext, type PrepareDeps } from "./prepare/context";
 import { readEvent } from "./prepare/event";
 import { gather } from "./prepare/gather";
@@ -61,9 +64,13 @@ export async function prepare(deps: PrepareDeps): Promise<number> {
     inputs = readInputs(deps.env);
   } catch (error) {
     // The inputs did not parse, so they cannot say which are secrets: redact what the secret inputs hold, as given.
-    const early = redactingIO(rawIO, [deps.env.GITHUB_TOKEN, ...INPUT_NAMES.filter(isSecretInput).map((name) => deps.env[envNameOf(name)])]);
-    early.error((error as Error).message);
+    const secrets = [deps.env.GITHUB_TOKEN, ...INPUT_NAMES.filter(isSecretInput).map((name) => deps.env[envNameOf(name)])];
+    const early = redactingIO(rawIO, secrets);
+    const message = (error as Error).message;
+    early.error(message);
     rawIO.setOutput(PREPARE_OUTPUTS.containsTrigger, "false");
+    rawIO.setOutput(PREPARE_OUTPUTS.conclusion, "failure");
+    await reportEarlyFailure(deps, early, message, { secrets }).catch((e) => early.warning(`Progress: ${describeError(e)}`));
     return 1;
   }
   const token = giteaToken(inputs, runner.jobToken);
@@ -84,10 +91,13 @@ export async function prepare(deps: PrepareDeps): Promise<number> {
   } catch (error) {
     const message = describeError(error);
     io.error(message);
+    io.setOutput(PREPARE_OUTPUTS.conclusion, "failure");
     if (run.state) {
       // finish (always, once started) reports this on the tracking comment and to the backend.
       run.state.prepareError = message;
       await run.saveState().catch(() => {});
+    } else {
+      await reportEarlyFailure(deps, io, message, { inputs, secrets: io.redactor.secrets }).catch((e) => io.warning(`Progress: ${describeError(e)}`));
     }
     return 1;
   }
@@ -111,17 +121,23 @@ async function phases(run: PrepareContext): Promise<number> {
   const ctx = await aboutPullRequest(run, client, event);
   if (!ctx) return 0;
 
+  // Every input that needs no request is checked on every run, triggered or not: a broken
+  // configuration fails at once instead of when someone finally mentions Claude.
+  const planContext = { workspace: runner.workspace, tempDir: runner.runnerTemp, toolRule: checkToolRule };
+  let plan = await planClaude(inputs, planContext);
+  for (const warning of plan.warnings) io.warning(warning);
+
   // 2. The trigger.
   const trigger = checkTrigger(ctx, inputs);
   if (!trigger.triggered) {
     io.info(`Nothing to do: ${trigger.reason}.`);
+    io.setOutput(PREPARE_OUTPUTS.conclusion, "skipped");
     return 0;
   }
   io.info(`Triggered: ${trigger.reason}.`);
   const mode: RunMode = ctx.kind === "dispatch" ? "dispatch" : ctx.kind === "entity" && inputs.mode === "tag" ? "tag" : "agent";
 
-  // 3. Every input is checked before anything is posted.
-  let plan = await planClaude(inputs, { workspace: runner.workspace });
+  // 3. The dispatch's endpoint (the inputs were checked above), before anything is posted.
   const progressEndpoint = ctx.kind === "dispatch" && ctx.progressEndpoint ? await checkEndpoint(inputs, ctx.progressEndpoint) : undefined;
 
   const base = publicBase(inputs.gitea_server_url, ctx.repository, runner.serverUrl);
@@ -135,25 +151,42 @@ async function phases(run: PrepareContext): Promise<number> {
   if (!versionR.ok) io.warning(`Could not read the Gitea version (${describeError(versionR.error)}); run links assume Gitea ≤ 1.25 (run number).`);
   const runUrl = links.run({ runId: runner.runId, runNumber: runner.runNumber }, version);
 
+  // Inputs that round 1 answered: base_branch exists, the CLI and Bun are usable (before anything is posted).
+  if (gathered.baseBranch) {
+    const found = unwrap(await gathered.baseBranch);
+    if (!found) {
+      throw new InputError([
+        { input: "base_branch", message: `expected a branch of ${ctx.repository.fullName}: Gitea has no branch ${JSON.stringify(inputs.base_branch)}` },
+      ]);
+    }
+  }
+
   // Label and assignee triggers the payload cannot date: at most one run per application.
   if (trigger.history && ctx.kind === "entity") {
     const verdict = await checkTriggerHistory(client, ctx.entity.number, trigger.history);
     if (!verdict.fresh) {
       io.info(`Nothing to do: ${verdict.reason}.`);
+      io.setOutput(PREPARE_OUTPUTS.conclusion, "skipped");
       return 0;
     }
     io.info(`Trigger: ${verdict.reason}.`);
   }
+  const executable = unwrap(await gathered.executable);
+  const bun = unwrap(await gathered.bun);
 
   // 5. Permission.
   // On a run about a pull request, files the inputs name come from its base branch, not from the PR.
   const baseRef = await pullRequestBase(ctx, gathered.pull);
-  if (baseRef) plan = await planClaude(inputs, { workspace: runner.workspace, fs: baseBranchFs(client, runner.workspace, baseRef), contentOnly: true });
+  if (baseRef) plan = await planClaude(inputs, { ...planContext, fs: baseBranchFs(client, runner.workspace, baseRef), contentOnly: true });
 
-  const permission = await decidePermission(run, ctx, client, await gathered.permission, runUrl);
-  if (!permission) return 1;
-  const executable = unwrap(await gathered.executable);
+  const permission = await decidePermission(run, ctx, client, await gathered.permission, runUrl, gathered.sticky);
+  if (!permission) {
+    io.setOutput(PREPARE_OUTPUTS.conclusion, "failure");
+    if (ctx.kind === "dispatch") await reportEarlyFailure(run.deps, io, "the sender may not run Claude on this repository", { inputs, secrets: io.redactor.secrets });
+    return 1;
+  }
   for (const note of executable.notices) io.info(note);
+  io.info(bun.notice);
 
   // 6. Side effects begin: the state file lets finish close whatever follows.
   const state = initialState(run, ctx, mode, plan, { publicUrl: base.base, runUrl }, progressEndpoint);
@@ -213,6 +246,7 @@ async function phases(run: PrepareContext): Promise<number> {
   io.setOutput(PREPARE_OUTPUTS.claudeArgs, files.claudeArgs);
   io.setOutput(PREPARE_OUTPUTS.settingsFile, files.settingsFile);
   io.setOutput(PREPARE_OUTPUTS.claudeExecutable, boundary.claudeExecutable);
+  io.setOutput(PREPARE_OUTPUTS.bunExecutable, bun.path ?? "");
   io.setOutput(PREPARE_OUTPUTS.model, files.model);
   io.setOutput(PREPARE_OUTPUTS.containsTrigger, "true");
   await run.saveState();

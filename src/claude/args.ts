@@ -13,10 +13,12 @@
  * - unknown long flags pass through with the pin's value rule, with a notice.
  */
 import { InputError } from "../inputs";
+import { modelProblem } from "../input-rules";
 import { flagSpec, SHORT_FLAGS, type FlagSpec } from "./flags";
 import { checkJsonSchema, type CheckedSchema } from "./json-schema";
 import { Problems, inputError, shown } from "./problems";
 import { joinQuoted, pinSafeJson, pinUnsafe } from "./quote";
+import { checkSettings } from "./settings";
 import { checkToolRules, splitToolRules } from "./tools";
 
 const INPUT = "claude_args" as const;
@@ -117,16 +119,55 @@ export interface UserArgs {
   notices: string[];
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const SETTING_SOURCES = ["user", "project", "local"];
+
 function checkValue(flag: RawFlag, value: string): void {
   const spec = flag.spec;
   if (spec?.choices && !spec.choices.includes(value)) {
     throw inputError(INPUT, `${flag.spelled} ${shown(value)}: expected one of ${spec.choices.join(", ")}`);
   }
-  if (spec?.number === "integer" && (!/^\d+$/.test(value) || Number(value) < 1)) {
-    throw inputError(INPUT, `${flag.spelled} ${shown(value)}: expected a positive whole number`);
+  const max = spec?.max;
+  const bound = max !== undefined ? ` from ${spec?.number === "integer" ? 1 : "more than 0"} to ${max}` : "";
+  if (spec?.number === "integer" && (!/^\d+$/.test(value) || Number(value) < 1 || (max !== undefined && Number(value) > max))) {
+    throw inputError(INPUT, `${flag.spelled} ${shown(value)}: expected a whole number${bound || " of at least 1"}`);
   }
-  if (spec?.number === "positive" && (!/^\d+(\.\d+)?$/.test(value) || !(Number(value) > 0))) {
-    throw inputError(INPUT, `${flag.spelled} ${shown(value)}: expected a positive number`);
+  if (spec?.number === "positive" && (!/^\d+(\.\d+)?$/.test(value) || !(Number(value) > 0) || (max !== undefined && Number(value) > max))) {
+    throw inputError(INPUT, `${flag.spelled} ${shown(value)}: expected a positive number${bound}`);
+  }
+  const rule = spec?.value;
+  const fail = (expected: string) => {
+    throw inputError(INPUT, `${flag.spelled} ${shown(value)}: expected ${expected}`);
+  };
+  if (rule === "model") {
+    const why = modelProblem(value);
+    if (why) fail(`a model id such as 'claude-sonnet-4-5' (${why})`);
+  }
+  if (rule === "models") {
+    const bad = value.split(",").map((m) => m.trim()).find((m) => m === "" || modelProblem(m));
+    if (bad !== undefined) fail(`model ids separated by commas (${shown(bad)}: ${bad === "" ? "an empty entry" : modelProblem(bad)})`);
+  }
+  if (rule === "uuid" && !UUID.test(value)) fail("a UUID such as 123e4567-e89b-12d3-a456-426614174000");
+  if (rule === "one-line" && (/[\u0000-\u001f\u007f]/.test(value) || value.length > 200)) fail("one line of at most 200 characters");
+  if (rule === "setting-sources" && !value.split(",").every((v) => SETTING_SOURCES.includes(v.trim()))) {
+    fail(`a comma-separated list of ${SETTING_SOURCES.join(", ")}`);
+  }
+  if (rule === "mcp-tool" && !/^mcp__[A-Za-z0-9_-]+__[A-Za-z0-9_-]+$/.test(value)) fail("an MCP tool name such as mcp__server__tool");
+  if (rule === "https-url") {
+    let url: URL | undefined;
+    try {
+      url = new URL(value);
+    } catch {
+      url = undefined;
+    }
+    if (!url || url.protocol !== "https:" || url.username || url.password) fail("an https:// URL without user name or password");
+  }
+  if (spec?.path === "file-spec") {
+    const m = /^([^:\s]+):(.+)$/.exec(value);
+    const rel = m?.[2] ?? "";
+    if (!m || rel.startsWith("/") || rel.startsWith("~") || rel.split(/[\\/]/).includes("..")) {
+      fail("file_id:relative_path with a path inside the working directory (no '..', not absolute)");
+    }
   }
 }
 
@@ -240,6 +281,10 @@ export function classifyFlags(flags: readonly RawFlag[]): UserArgs {
           parsed = JSON.parse(value);
         } catch {
           throw inputError(INPUT, `${flag.spelled}: the value starts like JSON but does not parse; expected JSON or the path of a JSON file`);
+        }
+        if (flag.name === "settings") for (const n of checkSettings(parsed, flag.spelled, INPUT).notices) notice(n);
+        if (flag.name === "agents" && (typeof parsed !== "object" || parsed === null || Array.isArray(parsed))) {
+          throw inputError(INPUT, `${flag.spelled}: expected a JSON object of agents such as {"reviewer": {"description": "…", "prompt": "…"}}`);
         }
         value = pinSafeJson(parsed);
       } else if (value !== undefined) {

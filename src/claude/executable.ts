@@ -4,8 +4,9 @@
  * - Find the real `claude`: the path_to_claude_code_executable input, else
  *   `claude` on PATH, else ~/.local/bin/claude; when none, install the CLI
  *   version of PINS.md (official installer, then npm as a fallback).
- * - Read `claude --version`; when a JSON schema is requested from a CLI older
- *   than PINS.jsonSchemaMinCliVersion, fail before any model call.
+ * - Read `claude --version`; a CLI older than PINS.minCliVersion (the oldest
+ *   one every run of this release works with through the pinned base action)
+ *   fails the run before any model call, naming both versions.
  *
  * The base action then runs the CLI through the action's launcher
  * (src/boundary/launcher.ts), which also enforces timeout_minutes and leaves
@@ -127,7 +128,7 @@ async function isOurWrapper(path: string, fs: ClaudeFs): Promise<boolean> {
 }
 
 /** The first executable `name` on PATH, skipping `skip` directories and our own wrappers. */
-async function onPath(name: string, env: Env, fs: ClaudeFs, skip: readonly string[] = []): Promise<string | undefined> {
+export async function onPath(name: string, env: Env, fs: ClaudeFs, skip: readonly string[] = []): Promise<string | undefined> {
   for (const dir of (env.PATH ?? "").split(delimiter)) {
     if (!dir || !isAbsolute(dir)) continue;
     if (skip.some((s) => resolve(s) === resolve(dir))) continue;
@@ -139,13 +140,27 @@ async function onPath(name: string, env: Env, fs: ClaudeFs, skip: readonly strin
   return undefined;
 }
 
+/**
+ * Refuses a CLI older than the release's minimum (PINS.md, "Minimum Claude
+ * Code CLI"): with it the pinned base action fails every run (an older CLI
+ * does not know flags the base action or this action always pass), after
+ * the tracking comment is posted and with nothing but "stopped without a
+ * result" to show. `from` says where the CLI was found.
+ */
+export function checkCliVersion(version: string, path: string, from: string): void {
+  if (compareVersions(version, PINS.minCliVersion) >= 0) return;
+  throw inputError(
+    "path_to_claude_code_executable",
+    `Claude Code ${version} at ${path} (from ${from}) is older than ${PINS.minCliVersion}, the oldest version this release runs with (PINS.md, "Minimum Claude Code CLI"); install ${PINS.cliVersion} in the runner image, or point path_to_claude_code_executable at a CLI of at least ${PINS.minCliVersion}`,
+  );
+}
+
 export interface PrepareExecutableOptions {
   /** The path_to_claude_code_executable input ("" = find one). */
   inputPath: string;
   timeoutMinutes: number;
   /** Directory of the action's `claude` shim (skipped when looking for the real CLI; the installer works there). */
   dir: string;
-  jsonSchemaRequested: boolean;
   /** PATH and HOME are read from here; `claude --version` and installers run with it. */
   env: Env;
   runner?: ProcessRunner;
@@ -217,12 +232,7 @@ export async function prepareExecutable(options: PrepareExecutableOptions): Prom
     throw new Error(`${detail}; expected it to print e.g. "2.1.240 (Claude Code)"`);
   }
   notice(`Claude Code ${version} at ${realClaude} (${source}).`);
-  if (options.jsonSchemaRequested && compareVersions(version, PINS.jsonSchemaMinCliVersion) < 0) {
-    throw inputError(
-      fromInput ? "path_to_claude_code_executable" : "json_schema",
-      `structured output (json_schema / --json-schema) needs Claude Code ${PINS.jsonSchemaMinCliVersion} or newer, but the runner's CLI at ${realClaude} is ${version}; install ${PINS.cliVersion} (see PINS.md) or point path_to_claude_code_executable at a newer CLI`,
-    );
-  }
+  checkCliVersion(version, realClaude, fromInput ? "path_to_claude_code_executable" : source);
 
   return { realClaude, version, notices };
 }

@@ -7,6 +7,8 @@
  * and a treatment (what the action does with it at the pinned base action).
  */
 
+import { MAX_TURNS_LIMIT } from "../input-rules";
+
 export type Arity =
   /** No value. */
   | "boolean"
@@ -42,8 +44,18 @@ export type FlagSpec = {
   choices?: readonly string[];
   /** A JSON value or the path of a JSON file (inline JSON is checked and re-serialized compactly). */
   jsonOrPath?: boolean;
-  /** The value must be a positive integer / a positive number. */
+  /** The value must be a positive integer / a positive number, at most `max`. */
   number?: "integer" | "positive";
+  max?: number;
+  /**
+   * The value names a path the action checks before any model call: inside
+   * the workspace and of this kind ("output": a file the CLI writes, inside
+   * the workspace or the runner's temporary directory; "file-spec": the
+   * `file_id:relative_path` form of --file).
+   */
+  path?: "file" | "dir" | "file-or-dir" | "output" | "file-spec";
+  /** Further value rules (checked before any model call). */
+  value?: "model" | "models" | "uuid" | "https-url" | "one-line" | "setting-sources" | "mcp-tool";
   /**
    * Variadic at the CLI but not accumulated by the base action (only the first
    * value would arrive): several values are joined with this, or refused when unset.
@@ -61,13 +73,13 @@ const STREAM_JSON =
   "the base action runs the CLI with stream-json output and writes its execution log from it";
 
 export const FLAGS: readonly FlagSpec[] = [
-  { name: "add-dir", arity: "variadic", treatment: "list" },
-  { name: "agent", arity: "single", treatment: "pass" },
-  { name: "agents", arity: "single", treatment: "pass", jsonOrPath: true },
+  { name: "add-dir", arity: "variadic", treatment: "list", path: "dir" },
+  { name: "agent", arity: "single", treatment: "pass", value: "one-line" },
+  { name: "agents", arity: "single", treatment: "pass", jsonOrPath: true, path: "file" },
   { name: "allow-dangerously-skip-permissions", arity: "boolean", treatment: "pass" },
   { name: "allowedTools", aliases: ["allowed-tools"], arity: "variadic", treatment: "list" },
   { name: "append-system-prompt", arity: "single", treatment: "managed" },
-  { name: "append-system-prompt-file", arity: "single", treatment: "managed" },
+  { name: "append-system-prompt-file", arity: "single", treatment: "managed", path: "file" },
   { name: "autocompact", arity: "single", treatment: "pass" },
   { name: "ax-screen-reader", arity: "boolean", treatment: "pass" },
   {
@@ -91,7 +103,7 @@ export const FLAGS: readonly FlagSpec[] = [
   { name: "continue", arity: "boolean", treatment: "pass" },
   { name: "dangerously-skip-permissions", arity: "boolean", treatment: "pass" },
   { name: "debug", arity: "optional", treatment: "pass" },
-  { name: "debug-file", arity: "single", treatment: "pass" },
+  { name: "debug-file", arity: "single", treatment: "pass", path: "output" },
   {
     name: "desktop",
     arity: "boolean",
@@ -108,8 +120,8 @@ export const FLAGS: readonly FlagSpec[] = [
     reason: "it creates a cloud session on another environment instead of running here",
   },
   { name: "exclude-dynamic-system-prompt-sections", arity: "boolean", treatment: "pass" },
-  { name: "fallback-model", arity: "single", treatment: "managed" },
-  { name: "file", arity: "variadic", treatment: "pass" },
+  { name: "fallback-model", arity: "single", treatment: "managed", value: "models" },
+  { name: "file", arity: "variadic", treatment: "pass", path: "file-spec" },
   { name: "fork-session", arity: "boolean", treatment: "pass" },
   { name: "forward-subagent-text", arity: "boolean", treatment: "pass" },
   { name: "from-pr", arity: "optional", treatment: "pass" },
@@ -119,19 +131,19 @@ export const FLAGS: readonly FlagSpec[] = [
   { name: "include-partial-messages", arity: "boolean", treatment: "pass" },
   { name: "input-format", arity: "single", treatment: "drop", choices: ["text", "stream-json"], reason: "the base action sends the prompt as stream-json input itself" },
   { name: "json-schema", arity: "single", treatment: "managed" },
-  { name: "max-budget-usd", arity: "single", treatment: "pass", number: "positive" },
-  { name: "max-thinking-tokens", arity: "single", treatment: "pass", number: "integer" },
-  { name: "max-turns", arity: "single", treatment: "managed", number: "integer" },
+  { name: "max-budget-usd", arity: "single", treatment: "pass", number: "positive", max: 100_000 },
+  { name: "max-thinking-tokens", arity: "single", treatment: "pass", number: "integer", max: 1_000_000 },
+  { name: "max-turns", arity: "single", treatment: "managed", number: "integer", max: MAX_TURNS_LIMIT },
   { name: "mcp-config", arity: "variadic", treatment: "mcp" },
-  { name: "model", arity: "single", treatment: "managed" },
-  { name: "name", arity: "single", treatment: "pass" },
+  { name: "model", arity: "single", treatment: "managed", value: "model" },
+  { name: "name", arity: "single", treatment: "pass", value: "one-line" },
   { name: "no-session-persistence", arity: "boolean", treatment: "pass" },
   { name: "output-format", arity: "single", treatment: "drop", choices: ["text", "json", "stream-json"], reason: STREAM_JSON },
   { name: "permission-mode", arity: "single", treatment: "pass", choices: PERMISSION_MODES },
-  { name: "permission-prompt-tool", arity: "single", treatment: "pass" },
+  { name: "permission-prompt-tool", arity: "single", treatment: "pass", value: "mcp-tool" },
   { name: "permission-prompts", arity: "single", treatment: "pass", choices: ["host", "none"] },
-  { name: "plugin-dir", arity: "single", treatment: "pass", repeatable: true },
-  { name: "plugin-url", arity: "single", treatment: "pass", repeatable: true },
+  { name: "plugin-dir", arity: "single", treatment: "pass", repeatable: true, path: "file-or-dir" },
+  { name: "plugin-url", arity: "single", treatment: "pass", repeatable: true, value: "https-url" },
   { name: "print", arity: "boolean", treatment: "drop", reason: "the base action always runs the CLI in print mode" },
   {
     name: "prompt-suggestions",
@@ -150,12 +162,12 @@ export const FLAGS: readonly FlagSpec[] = [
   { name: "restricted", arity: "boolean", treatment: "pass" },
   { name: "resume", arity: "optional", treatment: "pass" },
   { name: "safe-mode", arity: "boolean", treatment: "pass" },
-  { name: "session-id", arity: "single", treatment: "pass" },
-  { name: "setting-sources", arity: "single", treatment: "pass" },
-  { name: "settings", arity: "single", treatment: "pass", jsonOrPath: true },
+  { name: "session-id", arity: "single", treatment: "pass", value: "uuid" },
+  { name: "setting-sources", arity: "single", treatment: "pass", value: "setting-sources" },
+  { name: "settings", arity: "single", treatment: "pass", jsonOrPath: true, path: "file" },
   { name: "strict-mcp-config", arity: "boolean", treatment: "pass" },
   { name: "system-prompt", arity: "single", treatment: "managed" },
-  { name: "system-prompt-file", arity: "single", treatment: "managed" },
+  { name: "system-prompt-file", arity: "single", treatment: "managed", path: "file" },
   { name: "system-prompt-snapshot", arity: "single", treatment: "pass", choices: ["on", "off"] },
   {
     name: "teleport",

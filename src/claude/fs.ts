@@ -18,6 +18,8 @@ export interface ClaudeFs {
   isExecutable(path: string): Promise<boolean>;
   /** The first `bytes` bytes of a file as UTF-8 (for recognizing our own wrapper script). */
   readHead(path: string, bytes: number): Promise<string>;
+  /** What is at a path (symlinks followed); undefined when nothing is. */
+  kind(path: string): Promise<"file" | "dir" | "other" | undefined>;
 }
 
 export function nodeFs(): ClaudeFs {
@@ -40,6 +42,14 @@ export function nodeFs(): ClaudeFs {
         return true;
       } catch {
         return false;
+      }
+    },
+    kind: async (p) => {
+      try {
+        const s = await stat(p);
+        return s.isFile() ? "file" : s.isDirectory() ? "dir" : "other";
+      } catch {
+        return undefined;
       }
     },
     readHead: async (p, bytes) => {
@@ -67,17 +77,24 @@ export interface WorkspaceFileContext {
   allowedRoots?: readonly string[];
 }
 
+export type PathKind = "file" | "dir" | "file-or-dir";
+
 /**
- * Reads a file named by an input: relative paths are taken from the
- * workspace; the canonical path (symlinks followed) must lie inside the
- * workspace or an allowed root.
+ * A path named by an input: relative paths are taken from the workspace; `~`
+ * is refused (no shell runs on inputs); the canonical path (symlinks
+ * followed) must lie inside the workspace or an allowed root, and be a
+ * regular file (or a directory, as `want` says). Returns the canonical path.
  */
-export async function readWorkspaceFile(
+export async function workspacePath(
   path: string,
   ctx: WorkspaceFileContext,
   input: ClaudeInputName,
   what: string,
-): Promise<{ path: string; content: string }> {
+  want: PathKind = "file",
+): Promise<string> {
+  const expected = want === "file" ? "a file" : want === "dir" ? "a directory" : "a file or directory";
+  const inside = ctx.allowedRoots?.length ? "inside the workspace (or the runner's temporary directory)" : "inside the workspace";
+  if (path.trim() === "") throw inputError(input, `${what} is empty; expected the path of ${expected} ${inside}`);
   if (path.startsWith("~")) {
     throw inputError(input, `${what} ${shown(path)}: '~' is not expanded (no shell runs on inputs); use a path relative to the workspace`);
   }
@@ -90,7 +107,7 @@ export async function readWorkspaceFile(
     throw inputError(
       input,
       code === "ENOENT"
-        ? `${what} ${shown(path)} does not exist (looked for ${shown(absolute, 120)}); expected a file in the workspace`
+        ? `${what} ${shown(path)} does not exist (looked for ${shown(absolute, 120)}); expected ${expected} ${inside}`
         : `${what} ${shown(path)} cannot be read (${code ?? "error"})`,
     );
   }
@@ -105,9 +122,28 @@ export async function readWorkspaceFile(
   if (!roots.some((root) => isInside(real, root))) {
     throw inputError(
       input,
-      `${what} ${shown(path)} resolves to ${shown(real, 120)}, outside the workspace (${shown(ctx.workspace, 120)}); expected a file inside the workspace`,
+      `${what} ${shown(path)} resolves to ${shown(real, 120)}, outside the workspace (${shown(ctx.workspace, 120)}); expected ${expected} ${inside}`,
     );
   }
+  const kind = await ctx.fs.kind(real);
+  const fits = want === "file" ? kind === "file" : want === "dir" ? kind === "dir" : kind === "file" || kind === "dir";
+  if (!fits) {
+    throw inputError(input, `${what} ${shown(path)} is ${kind === "dir" ? "a directory" : kind === "file" ? "a file" : "not a regular file"}; expected ${expected} ${inside}`);
+  }
+  return real;
+}
+
+/**
+ * Reads a file named by an input (see workspacePath): inside the workspace
+ * or an allowed root, a regular file.
+ */
+export async function readWorkspaceFile(
+  path: string,
+  ctx: WorkspaceFileContext,
+  input: ClaudeInputName,
+  what: string,
+): Promise<{ path: string; content: string }> {
+  const real = await workspacePath(path, ctx, input, what, "file");
   try {
     return { path: real, content: await ctx.fs.readFile(real) };
   } catch (e) {

@@ -8,16 +8,17 @@
  *                                         final claude_args for the pinned base action.
  *   prepareExecutable(…)                  (executable.ts) the real claude and its timeout wrapper.
  */
-import { join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import type { Inputs } from "../inputs";
 import { classifyFlags, emitClaudeArgs, readFlags, type EmittedFlag, type PassFlag } from "./args";
-import { nodeFs, readWorkspaceFile, type ClaudeFs } from "./fs";
+import { flagSpec } from "./flags";
+import { nodeFs, readWorkspaceFile, workspacePath, type ClaudeFs, type WorkspaceFileContext } from "./fs";
 import { loadJsonSchemaInput, type CheckedSchema } from "./json-schema";
 import { legacyValues, type PromptSource } from "./legacy";
 import { addServers, loadMcpConfig, mergeWithForkServers, writeMcpConfigFile, type McpServer, type McpServers } from "./mcp-config";
 import { Notices, Problems, inputError, shown } from "./problems";
 import { pinSafeJson, pinUnsafe } from "./quote";
-import { loadSettingsInput, mergeClaudeEnv, writeSettingsFile, type Settings } from "./settings";
+import { loadSettingsInput, mergeClaudeEnv, readSettings, writeSettingsFile, type Settings } from "./settings";
 import { finalToolLists, toolRulesFromInput, unionTools, WEB_TOOLS } from "./tools";
 import { tokenize } from "./tokenize";
 
@@ -44,6 +45,17 @@ export interface PlanContext {
   fs?: ClaudeFs;
   /** Directories besides the workspace whose files inputs may name (e.g. RUNNER_TEMP). Default: none. */
   allowedRoots?: readonly string[];
+  /** The runner's temporary directory (RUNNER_TEMP): files the CLI writes (--debug-file) may go there too. */
+  tempDir?: string;
+  /**
+   * What becomes of one tool rule (old tool names of earlier forks, tools
+   * that do not exist): given by the caller, who knows the MCP servers' tools.
+   */
+  toolRule?: (
+    rule: string,
+    list: "allowed" | "disallowed",
+    userServers: readonly string[],
+  ) => { rules: string[]; notice?: string; warning?: string; error?: string };
   /**
    * Files are read through `fs` and their content carried in the plan (never
    * their path): for pull-request runs, whose workspace holds the PR's files
@@ -71,6 +83,8 @@ export interface ClaudePlan {
   /** The user's other flags, emitted after the action's. */
   passthrough: PassFlag[];
   notices: string[];
+  /** Things that are probably mistakes but do not stop the run (e.g. a tool rule that matches no tool). */
+  warnings: string[];
 }
 
 const deepEqual = (a: unknown, b: unknown) => JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
@@ -133,7 +147,7 @@ export async function planClaude(inputs: ClaudeInputs, context: PlanContext): Pr
   }
 
   // Settings and claude_env.
-  const loadedSettings = await problems.attempt(() => loadSettingsInput(inputs.settings, ctx));
+  const loadedSettings = await problems.attempt(() => loadSettingsInput(inputs.settings, ctx, notice));
   const settings = mergeClaudeEnv(loadedSettings ?? {}, inputs.claude_env, notice);
 
   // Tool rules.
@@ -148,26 +162,44 @@ export async function planClaude(inputs: ClaudeInputs, context: PlanContext): Pr
       if (why) problems.add(input, `the rule ${shown(rule)} cannot reach the CLI through the base action: ${why}`);
     }
   }
+  // Old tool names and tools that do not exist, in every tool list.
+  const warnings: string[] = [];
+  const rename = (rules: readonly string[], list: "allowed" | "disallowed", input: "allowed_tools" | "disallowed_tools" | "claude_args") =>
+    rules.flatMap((rule) => {
+      const r = context.toolRule?.(rule, list, Object.keys(mcpServers)) ?? { rules: [rule] };
+      if (r.error) problems.add(input, r.error);
+      if (r.notice) notice(r.notice);
+      if (r.warning && !warnings.includes(r.warning)) warnings.push(r.warning);
+      return r.rules;
+    });
+  const allowedRules = unionTools(rename(allowedInput, "allowed", "allowed_tools"), rename(user?.allowedTools ?? [], "allowed", "claude_args"));
+  const disallowedRules = unionTools(rename(disallowedInput, "disallowed", "disallowed_tools"), rename(user?.disallowedTools ?? [], "disallowed", "claude_args"));
 
   // Model, fallback model, max turns, system prompts.
   const legacy = await problems.attempt(() => legacyValues(inputs, user?.managed ?? {}, notice));
-  for (const [key, flag] of [
-    ["systemPrompt", "--system-prompt-file"],
-    ["appendSystemPrompt", "--append-system-prompt-file"],
-  ] as const) {
+  // Every path claude_args names: inside the workspace, of the right kind, passed on canonical
+  // (for a pull request's run, read from its base branch and passed on as content instead).
+  for (const key of ["systemPrompt", "appendSystemPrompt"] as const) {
     const source = legacy?.[key];
     if (source?.kind !== "file") continue;
+    const flag = key === "systemPrompt" ? "--system-prompt-file" : "--append-system-prompt-file";
     await problems.attempt(async () => {
-      try {
-        await fs.realpath(resolve(context.workspace, source.path));
-      } catch {
-        throw inputError("claude_args", `${flag} ${shown(source.path)}: no such file (paths are relative to the workspace)`);
-      }
-      if (context.contentOnly && legacy) {
+      const real = await workspacePath(source.path, ctx, "claude_args", flag, "file");
+      if (context.contentOnly) {
         const file = await readWorkspaceFile(source.path, ctx, "claude_args", flag);
-        legacy[key] = { kind: "text", text: file.content, from: "input" };
-      }
+        legacy![key] = { kind: "text", text: file.content, from: "input" };
+      } else legacy![key] = { kind: "file", path: real };
     });
+  }
+  const addDirs: string[] = [];
+  for (const dir of user?.addDirs ?? []) {
+    const real = await problems.attempt(() => workspacePath(dir, context.contentOnly ? { ...ctx, fs: nodeFs() } : ctx, "claude_args", "--add-dir", "dir"));
+    if (real) addDirs.push(real);
+  }
+  const passthrough: PassFlag[] = [];
+  for (const flag of user?.passthrough ?? []) {
+    const checked = await problems.attempt(() => checkPassPath(flag, ctx, context, notice));
+    if (checked) passthrough.push(checked);
   }
 
   problems.throwIfAny();
@@ -180,14 +212,54 @@ export async function planClaude(inputs: ClaudeInputs, context: PlanContext): Pr
     ...(l.systemPrompt ? { systemPrompt: l.systemPrompt } : {}),
     ...(l.appendSystemPrompt ? { appendSystemPrompt: l.appendSystemPrompt } : {}),
     ...(jsonSchema ? { jsonSchema } : {}),
-    allowedTools: unionTools(allowedInput, u.allowedTools),
-    disallowedTools: unionTools(disallowedInput, u.disallowedTools),
-    addDirs: unionTools(u.addDirs),
+    allowedTools: allowedRules,
+    disallowedTools: disallowedRules,
+    addDirs: unionTools(addDirs),
     mcpServers,
     settings,
-    passthrough: u.passthrough,
+    passthrough,
     notices: notices.list,
+    warnings,
   };
+}
+
+/** A passed-through flag whose value names a path: checked, and passed on as the canonical path. */
+async function checkPassPath(flag: PassFlag, ctx: WorkspaceFileContext, context: PlanContext, notice: (m: string) => void): Promise<PassFlag> {
+  const spec = flagSpec(flag.name);
+  const value = flag.value;
+  if (!spec?.path || value === undefined || (spec.jsonOrPath && /^\s*[[{]/.test(value)) || spec.path === "file-spec") return flag;
+  const what = `--${flag.name}`;
+  // Directories and files the CLI writes are the checkout's own (on a pull request's run, its files are read from the base branch).
+  const local = context.contentOnly ? { ...ctx, fs: nodeFs() } : ctx;
+  if (spec.path === "output") return { name: flag.name, value: await outputPath(value, { ...local, allowedRoots: context.tempDir ? [context.tempDir] : [] }, what) };
+  if (flag.name === "settings") {
+    const r = await readSettings(value, ctx, "claude_args", what);
+    for (const n of r.notices) notice(n);
+    return { name: flag.name, value: context.contentOnly ? pinSafeJson(r.settings) : r.path! };
+  }
+  if (flag.name === "agents") {
+    const file = await readWorkspaceFile(value, ctx, "claude_args", `${what} file`);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(file.content);
+    } catch {
+      parsed = undefined;
+    }
+    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+      throw inputError("claude_args", `${what} file ${shown(value)} is not a JSON object of agents; expected e.g. {"reviewer": {"description": "…", "prompt": "…"}}`);
+    }
+    return { name: flag.name, value: context.contentOnly ? pinSafeJson(parsed) : file.path };
+  }
+  return { name: flag.name, value: await workspacePath(value, spec.path === "file" ? ctx : local, "claude_args", what, spec.path) };
+}
+
+/** A file the CLI writes: its directory inside the workspace (or an allowed root); if it exists, a regular file. */
+async function outputPath(value: string, ctx: WorkspaceFileContext, what: string): Promise<string> {
+  const dir = await workspacePath(dirname(resolve(ctx.workspace, value)), ctx, "claude_args", `the directory of ${what} ${shown(value)}:`, "dir");
+  const target = join(dir, basename(resolve(ctx.workspace, value)));
+  const kind = await ctx.fs.kind(target);
+  if (kind !== undefined) await workspacePath(target, ctx, "claude_args", what, "file");
+  return target;
 }
 
 export interface WriteOptions {

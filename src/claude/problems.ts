@@ -21,7 +21,8 @@ export type ClaudeInputName =
   | "system_prompt"
   | "append_system_prompt"
   | "timeout_minutes"
-  | "path_to_claude_code_executable";
+  | "path_to_claude_code_executable"
+  | "path_to_bun_executable";
 
 /** A short, quoted rendering of a received value: at most `max` characters, control characters escaped. */
 export function shown(value: string, max = 60): string {

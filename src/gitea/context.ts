@@ -343,6 +343,21 @@ export function parseEvent(eventName: string, payload: unknown): EventContext {
   }
 }
 
+/**
+ * Where a dispatch wants its progress, read from a payload without checking
+ * anything else (for reporting a run that cannot start): workflow_dispatch
+ * `inputs`, repository_dispatch `client_payload`. Undefined for other events.
+ */
+export function dispatchTarget(eventName: string, payload: unknown): { progressEndpoint?: string; correlationId?: string } | undefined {
+  if (!isObj(payload)) return undefined;
+  const fields = eventName === "workflow_dispatch" ? payload.inputs : eventName === "repository_dispatch" ? payload.client_payload : undefined;
+  if (!isObj(fields)) return undefined;
+  const text = (k: string) => (typeof fields[k] === "string" ? (fields[k] as string).trim() : "");
+  const progressEndpoint = text("progress_endpoint");
+  const correlationId = text("correlation_id");
+  return { ...(progressEndpoint ? { progressEndpoint } : {}), ...(correlationId ? { correlationId } : {}) };
+}
+
 function readChanges(v: unknown): EventChanges | undefined {
   if (!isObj(v)) return undefined;
   const from = (x: unknown) => (isObj(x) && typeof x.from === "string" ? x.from : undefined);

@@ -196,8 +196,19 @@ function isBeforeTrigger(c: GiteaComment, trigger: TriggerSource, before: string
 /** What stands in for a comment someone edited after the trigger: its new text is not what the requester saw. */
 export const EDITED_AFTER_TRIGGER = "(edited after this run was triggered: its text is left out)";
 
+/** Seconds since the epoch (Gitea's resolution), NaN when absent or unreadable. */
+const seconds = (iso: string | undefined) => (iso ? Math.floor(Date.parse(iso) / 1000) : NaN);
+
+/** Edited in or after the trigger's second (within one second the order is unknown: the text is left out). */
+function editedAfterTrigger(c: GiteaComment, trigger: string | undefined): boolean {
+  if (trigger === undefined || c.updated_at === undefined) return false;
+  const updated = seconds(c.updated_at);
+  if (updated === seconds(c.created_at)) return false;
+  return updated >= seconds(trigger);
+}
+
 function commentData(c: GiteaComment, trigger: string | undefined): CommentData {
-  const editedAfter = trigger !== undefined && c.updated_at !== undefined && Date.parse(c.updated_at) > Date.parse(trigger);
+  const editedAfter = editedAfterTrigger(c, trigger);
   return {
     id: c.id,
     author: c.user?.login ?? "unknown",

@@ -6,7 +6,7 @@
 
 /** Marks our tracking comments so sticky reuse and finish can recognise them. */
 export const TRACKING_MARKER = "<!-- claude-code-gitea-action:tracking -->";
-/** Marks our "did not run" answers (not tracking comments: a sticky run never reuses one). */
+/** Marks a "did not run" answer posted without a tracking comment: the next refusal edits it instead of adding another. */
 export const REFUSAL_MARKER = "<!-- claude-code-gitea-action:refused -->";
 const WORKING_HEADING = "Claude is working…";
 const SEPARATOR = "\n\n---\n\n";

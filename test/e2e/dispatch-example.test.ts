@@ -6,6 +6,7 @@
  * the local runner, its progress going to the example receiver.
  */
 import { spawn, spawnSync } from "node:child_process";
+import { createServer } from "node:net";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -40,6 +41,16 @@ afterEach(async () => {
 });
 afterAll(async () => world?.close());
 
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const srv = createServer();
+    srv.listen(0, "127.0.0.1", () => {
+      const port = (srv.address() as { port: number }).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
 /** Runs dispatch.sh asynchronously (the emulator lives in this process). */
 function dispatchSh(args: string[], env: Record<string, string>): Promise<{ status: number | null; stdout: string; stderr: string }> {
   const child = spawn("bash", [join(EXAMPLES, "dispatch.sh"), ...args], {
@@ -54,6 +65,16 @@ function dispatchSh(args: string[], env: Record<string, string>): Promise<{ stat
 }
 
 const toolsPresent = ["bash", "curl", "jq"].every((t) => spawnSync("sh", ["-c", `command -v ${t}`]).status === 0);
+
+/** The README's "Trying it locally" steps: the values and commands as written there. */
+function readmeSteps() {
+  const readme = readFileSync(join(EXAMPLES, "README.md"), "utf8");
+  const section = readme.slice(readme.indexOf("## Trying it locally"), readme.indexOf("`receiver.ts` as a library"));
+  const secret = /secret\s+`CLAUDE_PROGRESS_SECRET` = `([^`]+)`/.exec(section)?.[1];
+  const hosts = /variable `CLAUDE_PROGRESS_ALLOWED_HOSTS` = `([^`]+)`/.exec(section)?.[1];
+  const blocks = [...section.matchAll(/```bash\n([\s\S]*?)```/g)].map((m) => m[1]!.replace(/^ {3}/gm, "").replace(/\s*\\\n\s*/g, " ").trim());
+  return { secret: secret!, hosts: hosts!, receiver: blocks[0]!, dispatch: blocks[1]! };
+}
 
 async function receiverBehindTap() {
   const receiver = await start({ secret: SECRETS.progressSecret, path: "/progress" });
@@ -87,7 +108,11 @@ async function dispatchThroughGitea(description: string, endpoint: string, corre
   return { recorded, event };
 }
 
-describe.skipIf(!toolsPresent)("examples/dispatch against Gitea 1.24", () => {
+describe("examples/dispatch against Gitea 1.24", () => {
+  it("has bash, curl and jq, which dispatch.sh needs (missing, this fails rather than skipping every check)", () => {
+    expect(toolsPresent).toBe(true);
+  });
+
   it("dispatch.sh starts the workflow: Gitea records the dispatch with the three inputs, never the token in the URL", async () => {
     const { recorded } = await dispatchThroughGitea("Explain greet()", "https://api.example.com/claude/progress", "corr-sh-1");
     const calls = world.gitea.requests.filter((r) => r.route === "POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches");
@@ -124,15 +149,75 @@ describe.skipIf(!toolsPresent)("examples/dispatch against Gitea 1.24", () => {
     expect(requests).toEqual([]);
   });
 
+  it("the README's \"Trying it locally\" steps work as written (only the port is a free one)", { timeout: 180_000 }, async () => {
+    const steps = readmeSteps();
+    expect(steps.secret.length).toBeGreaterThanOrEqual(24);
+    expect(steps.receiver).toBe(`CLAUDE_PROGRESS_SECRET=${steps.secret} npx tsx examples/dispatch/receiver.ts --port 8787`);
+    expect(steps.hosts).toBe("127.0.0.1:8787");
+    expect(steps.dispatch).toMatch(/^GITEA_URL=\S+ GITEA_TOKEN=… REPO=acme\/app \.\/examples\/dispatch\/dispatch\.sh "([^"]+)" http:\/\/127\.0\.0\.1:8787\/progress$/);
+    const port = String(await freePort());
+    // Step 2: the receiver, started by the README's command line.
+    const receiver = spawn("bash", ["-c", steps.receiver.replace("--port 8787", `--port ${port}`)], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? "", HOME: world.dir },
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
+    });
+    closers.push(async () => {
+      try {
+        process.kill(-receiver.pid!, "SIGTERM");
+      } catch {
+        // already gone
+      }
+    });
+    const printed: string[] = [];
+    let stderr = "";
+    receiver.stdout.on("data", (d: Buffer) => printed.push(...d.toString().split("\n").filter(Boolean)));
+    await new Promise<void>((resolve, reject) => {
+      receiver.stderr.on("data", (d: Buffer) => {
+        stderr += d;
+        if (stderr.includes("listening on")) resolve();
+      });
+      receiver.on("exit", (code) => reject(new Error(`receiver exited ${code}: ${stderr}`)));
+    });
+    // Step 3: dispatch.sh with the README's arguments, against the emulated Gitea.
+    const description = /dispatch\.sh "([^"]+)"/.exec(steps.dispatch)![1]!;
+    const endpoint = `http://127.0.0.1:${port}/progress`;
+    const before = world.gitea.dispatches.length;
+    const out = await dispatchSh([description, endpoint], { GITEA_URL: world.gitea.url, GITEA_TOKEN: ALICE_TOKEN, REPO });
+    expect(out.status, out.stderr).toBe(0);
+    const recorded = world.gitea.dispatches[before]!;
+    expect(recorded.inputs).toMatchObject({ description, progress_endpoint: endpoint });
+    const event = await workflowDispatchPayload(world.gitea, REPO, { workflow: recorded.workflow, ref: `refs/heads/${recorded.ref}`, inputs: recorded.inputs, sender: recorded.user });
+    // Step 1: the secret and the variable as the README sets them (the variable with the free port).
+    const doc = parseDocument(WORKFLOW_TEXT);
+    doc.set("env", cliEnv(world.model.url));
+    world.script([{ reply: [toolUse(PROGRESS, { status: "in_progress", message: "Reading the parser" })] }, { reply: [text("It converts to UTC first.")] }]);
+    const job = await world.runJob({
+      workflow: String(doc),
+      eventName: "workflow_dispatch",
+      event,
+      secrets: { CLAUDE_PROGRESS_SECRET: steps.secret },
+      vars: { CLAUDE_PROGRESS_ALLOWED_HOSTS: steps.hosts.replace("8787", port) },
+      timeoutMs: 120_000,
+    });
+    if (!job.success) console.log(job.log);
+    expect(job.success).toBe(true);
+    // Terminal 1 printed the start update, the model's update and the final one.
+    // (its stdout arrives through a pipe: wait for the third line, or give up after a while)
+    for (let i = 0; i < 100 && printed.length < 3; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(printed.map((l) => (JSON.parse(l) as { status: string }).status)).toEqual(["in_progress", "in_progress", "completed"]);
+  });
+
   it("the example workflow (allow-list pointed at loopback) runs the dispatched task with signed progress", async () => {
     const { receiver, url, requests } = await receiverBehindTap();
     const correlation = "corr-wf-1";
     const { event } = await dispatchThroughGitea("Add EXAMPLE.md saying hi", url, correlation);
-    // Two additions to the published example: the allow-list admits the test's loopback receiver, and a
-    // workflow-level env points Claude at the scripted model (the pinned base action maps ANTHROPIC_BASE_URL
-    // from the env context, so it has to be there rather than only in the runner's process env).
-    const doc = parseDocument(WORKFLOW_TEXT.replace('progress_allowed_hosts: "api.example.com"', 'progress_allowed_hosts: "127.0.0.1"'));
-    expect(String(doc)).toContain('progress_allowed_hosts: "127.0.0.1"');
+    // The allow-list admits the test's loopback receiver through the repository variable the published
+    // example reads; one addition: a workflow-level env points Claude at the scripted model (the pinned base
+    // action maps ANTHROPIC_BASE_URL from the env context, so it has to be there rather than only in the
+    // runner's process env).
+    const doc = parseDocument(WORKFLOW_TEXT);
     doc.set("env", cliEnv(world.model.url));
     const workflow = String(doc);
     world.script([
@@ -149,6 +234,7 @@ describe.skipIf(!toolsPresent)("examples/dispatch against Gitea 1.24", () => {
       eventName: "workflow_dispatch",
       event,
       secrets: { CLAUDE_PROGRESS_SECRET: SECRETS.progressSecret },
+      vars: { CLAUDE_PROGRESS_ALLOWED_HOSTS: new URL(url).host },
       timeoutMs: 90_000,
     });
     if (!job.success) console.log(job.log);

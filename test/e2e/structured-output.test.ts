@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { claudeComment, errorsOf, requestMark, resultMessage } from "../support/claude-e2e";
 import { pullRequestPayload } from "../support/gitea/payloads";
 import { lastToolResults, lastUserText, structuredOutput, text, toolDefinition, STRUCTURED_OUTPUT_TOOL } from "../support/model/index";
+import { PINS } from "../../src/pins";
 import { REPO, USERS, World, cliEnv, step } from "../support/scenario";
 
 const SCHEMA = {
@@ -186,7 +187,7 @@ describe("CLI preflight", () => {
     expect(step(result, "run")?.outcome).toBe("skipped");
     const errors = errorsOf(result).join("\n");
     expect(errors).toContain("2.0.10");
-    expect(errors).toContain("2.0.45");
+    expect(errors).toContain(PINS.minCliVersion);
     expect(errors).toContain("PINS.md");
     expect(result.log).not.toContain("the old CLI must not be run");
     expect(world.model.requests.length).toBe(before);

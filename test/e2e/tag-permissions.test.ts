@@ -93,8 +93,15 @@ describe("bots", () => {
     const c = world.gitea.addComment(REPO, issue.index, { user: "renovate-bot", body: "@claude please rebase this" });
     const event = await issueCommentPayload(world.gitea, REPO, issue.index, c.id);
     await refusal({ index: issue.index, event, eventName: "issue_comment", message: /@renovate-bot is a bot/ });
-    // Another bot listed does not help.
-    await refusal({ index: issue.index, event, eventName: "issue_comment", with: { allowed_bots: "dependabot" }, message: /@renovate-bot is a bot/ });
+    // Another bot listed does not help; the second refusal edits the first answer instead of adding one.
+    const before = world.gitea.listComments(REPO, issue.index);
+    const again = await world.runAction({ eventName: "issue_comment", event, with: { allowed_bots: "dependabot" } });
+    expect(again.success).toBe(false);
+    expect(again.outputs.conclusion).toBe("failure");
+    const after = world.gitea.listComments(REPO, issue.index);
+    expect(after).toHaveLength(before.length);
+    expect(after.at(-1)!.id).toBe(before.at(-1)!.id);
+    expect(after.at(-1)!.body).toMatch(/@renovate-bot is a bot/);
 
     await allowedRun({ index: issue.index, event, eventName: "issue_comment", with: { allowed_bots: "dependabot, renovate-bot" } });
   });

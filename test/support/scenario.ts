@@ -123,10 +123,15 @@ export class World {
     timeoutMs?: number;
     /** This workflow run's id and number (GITHUB_RUN_ID / GITHUB_RUN_NUMBER). */
     run?: { id: number; number: number };
+    /** A copy of this action to run instead of the repository itself (security tests that try to overwrite its files). */
+    actionDir?: string;
+    /** Leave the log unmasked (security tests scan it for secrets in every encoding). */
+    unmasked?: boolean;
   }): Promise<RunActionResult & { dirs: { workspace: string; runnerTemp: string; home: string } }> {
     const dirs = o.dirs ?? (await this.runnerDirs(o.ref));
     const result = await runAction({
-      actionDir: ROOT,
+      actionDir: o.actionDir ?? ROOT,
+      ...(o.unmasked ? { unmasked: true } : {}),
       // Whether the CLI sandboxes its subprocesses depends on the machine (bubblewrap): tests choose explicitly.
       with: { anthropic_api_key: SECRETS.anthropicKey, subprocess_sandbox: "false", ...o.with },
       stepEnv: { ...cliEnv(this.model.url), ...o.stepEnv },

@@ -9,6 +9,7 @@ import os from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readPins } from "../../scripts/patches";
+import { PINS } from "../../src/pins";
 import { ROOT, readRoot } from "../support/repo";
 
 const SCRIPT = join(ROOT, "scripts", "check-runner.sh");
@@ -83,11 +84,40 @@ const IMAGE_ENV = {
   CLAUDE_RUNNER_IMAGE_BASE_ACTION_SHA: pins.baseActionSha,
 };
 
-describe.skipIf(!BASH)("scripts/check-runner.sh", () => {
+describe("scripts/check-runner.sh", () => {
+  it("has bash to run it (a missing bash fails here rather than skipping every check)", () => {
+    expect(BASH).not.toBe("");
+  });
+
+  it("Bun, the base action's dependencies and Node.js 18: ok when the image holds them, a warning naming the download otherwise", async () => {
+    const bare = await check(await runner(GOOD));
+    expect(bare.code, bare.out).toBe(0);
+    expect(bare.lines.bun).toBe(`warn not on PATH: the base action downloads Bun ${pins.bun} at every job (setup-bun); install bun@${pins.bun} in the image`);
+    expect(bare.lines.deps).toMatch(new RegExp(`^warn .* has no @anthropic-ai/claude-agent-sdk@${pins.baseActionSdk.replace(/\./g, "\\.")}: the base action's bun install --production downloads its dependencies at every job$`));
+    expect(bare.lines.toolcache).toMatch(/^warn no Node\.js 18 in .*the base action's setup-node downloads it/);
+    expect((await check(await runner(GOOD), ["--strict"])).lines.bun).toMatch(/^FAIL .*\(--strict\)$/);
+
+    const image = await runner({ ...GOOD, bun: `${pins.bun}` });
+    const cache = join(base, "bun-cache");
+    await mkdir(join(cache, "@anthropic-ai", `claude-agent-sdk@${pins.baseActionSdk}@@@1`), { recursive: true });
+    const toolCache = join(base, "toolcache");
+    await mkdir(join(toolCache, "node", "18.20.8", "x64"), { recursive: true });
+    await writeFile(join(toolCache, "node", "18.20.8", "x64.complete"), "");
+    const held = await check(image, [], { BUN_INSTALL_CACHE_DIR: cache, RUNNER_TOOL_CACHE: toolCache, ...IMAGE_ENV, CLAUDE_RUNNER_IMAGE_BUN: pins.bun });
+    expect(held.code, held.out).toBe(0);
+    expect(held.lines.bun).toMatch(new RegExp(`^ok ${pins.bun.replace(/\./g, "\\.")} \\(.*/bin/bun\\) = pin .*no Bun download$`));
+    expect(held.lines.deps).toBe(`ok ${cache} holds the base action's Agent SDK ${pins.baseActionSdk}: its bun install --production downloads nothing`);
+    expect(held.lines.toolcache).toBe(`ok ${join(toolCache, "node", "18.20.8")}: the base action's setup-node (18.x) finds Node.js there`);
+    expect(held.lines.image).toContain(`ok CLAUDE_RUNNER_IMAGE_BUN=${pins.bun} = Bun for the base action`);
+
+    const otherBun = await check(await runner({ ...GOOD, bun: "1.4.5" }));
+    expect(otherBun.lines.bun).toMatch(/^warn 1\.4\.5 .* is not 1\.3\.14: the base action downloads Bun/);
+  });
+
   it("an image that meets every pin: claude = PINS, node 24, git, matching image pins; exit 0", async () => {
     const r = await check(await runner(GOOD), [], IMAGE_ENV);
     expect(r.code, r.out).toBe(0);
-    expect(r.out).toContain(`Pins from ${join(ROOT, "PINS.md")}: claude ${pins.cliVersion} (>= ${pins.jsonSchemaMinCli} for --json-schema)`);
+    expect(r.out).toContain(`Pins from ${join(ROOT, "PINS.md")}: claude ${pins.cliVersion} (>= ${pins.minCli}), bun ${pins.bun}`);
     expect(r.lines.claude).toMatch(new RegExp(`^ok ${pins.cliVersion.replace(/\./g, "\\.")} \\(.*/bin/claude\\) = pin`));
     expect(r.lines.node).toBe("ok v24.3.0 (>= 20)");
     expect(r.lines.git).toBe("ok git version 2.45.2");
@@ -98,10 +128,11 @@ describe.skipIf(!BASH)("scripts/check-runner.sh", () => {
     expect(r.out).toMatch(/This runner meets the pins\.\n$/);
   });
 
-  it("a CLI older than the --json-schema minimum fails", async () => {
+  it("a CLI older than the release minimum (PINS.md, the number prepare uses) fails", async () => {
     const r = await check(await runner({ ...GOOD, claude: "2.0.44 (Claude Code)" }));
     expect(r.code).toBe(1);
-    expect(r.lines.claude).toMatch(/^FAIL 2\.0\.44 .* older than 2\.0\.45: --json-schema/);
+    expect(r.lines.claude).toMatch(new RegExp(`^FAIL 2\\.0\\.44 .* older than ${PINS.minCliVersion.replace(/\./g, "\\.")}, the oldest CLI this release runs with`));
+    expect(pins.minCli).toBe(PINS.minCliVersion);
     expect(r.out).toContain("does NOT meet the pins");
   });
 
@@ -112,10 +143,11 @@ describe.skipIf(!BASH)("scripts/check-runner.sh", () => {
   });
 
   it("a newer-than-minimum CLI other than the pin is a warning, and a failure with --strict", async () => {
-    const fake = await runner({ ...GOOD, claude: "2.0.45 (Claude Code)" });
+    const fake = await runner({ ...GOOD, claude: `${pins.minCli} (Claude Code)` });
     const loose = await check(fake);
     expect(loose.code, loose.out).toBe(0);
-    expect(loose.lines.claude).toMatch(new RegExp(`^warn 2\\.0\\.45 .* works \\(>= 2\\.0\\.45\\) but this release is tested with ${pins.cliVersion.replace(/\./g, "\\.")}$`));
+    const min = pins.minCli.replace(/\./g, "\\.");
+    expect(loose.lines.claude).toMatch(new RegExp(`^warn ${min} .* works \\(>= ${min}\\) but this release is tested with ${pins.cliVersion.replace(/\./g, "\\.")}$`));
     const strict = await check(fake, ["--strict"]);
     expect(strict.code).toBe(1);
     expect(strict.lines.claude).toMatch(/^FAIL .*\(--strict\)$/);

@@ -9,6 +9,8 @@ import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { FLAGS } from "../../src/claude/flags";
+import { LEGACY_TOOLS } from "../../src/mcp/gitea/legacy-names";
+import { giteaToolId } from "../../src/mcp/gitea/names";
 import { dockerArgs } from "../../scripts/patches";
 import { ROOT, actionYml, readRoot } from "../support/repo";
 
@@ -23,9 +25,11 @@ const NEW_INPUTS = [
   "gitea_server_url",
   "path_to_claude_code_executable",
   "show_full_output",
+  "subprocess_sandbox",
   "progress_secret",
   "progress_audience",
   "progress_allowed_hosts",
+  "subprocess_sandbox",
   "reviewer_trigger",
 ];
 
@@ -66,8 +70,32 @@ describe("docs/migration.md", () => {
     const rows = firstCells(section(guide, "What is new"));
     for (const input of NEW_INPUTS) expect(action.inputs, input).toHaveProperty(input);
     expect(NEW_INPUTS.filter((i) => !rows.has(i))).toEqual([]);
-    const inputLike = [...firstCells(guide)].filter((n) => /^[a-z]+(_[a-z]+)+$/.test(n));
+    const inputLike = [...firstCells(section(guide, "Inputs, one by one")), ...firstCells(section(guide, "What is new"))].filter((n) => /^[a-z]+(_[a-z]+)+$/.test(n));
     expect(inputLike.filter((n) => !(n in action.inputs) && !(n in action.outputs))).toEqual([]);
+  });
+
+  it("covers the Gitea forks: every old tool name with its replacement or refusal, the permission table and the admin-token trade-off", () => {
+    const forks = section(guide, "From the earlier Gitea forks");
+    const tools = section(forks, "Tool names");
+    const rows = firstCells(tools);
+    for (const [old, fate] of Object.entries(LEGACY_TOOLS)) {
+      expect(rows.has(old), old).toBe(true);
+      const row = tools.split("\n").find((l) => l.startsWith("|") && l.split("|")[1]!.includes(`\`${old}\``))!;
+      if ("to" in fate) expect(row.split("|")[2], old).toContain(giteaToolId(fate.to));
+      else expect(row.split("|")[2], old).toMatch(/refused/);
+    }
+    expect(forks).toMatch(/markwylde\/claude-code-gitea-action/);
+    const permissions = section(forks, "Permissions and the token they need");
+    for (const trigger of ["assignee_trigger", "label_trigger", "edited", "pull_request_review", "issue_comment"]) expect(permissions).toContain(trigger);
+    expect(permissions).toMatch(/write:repository/);
+    expect(permissions).toMatch(/write:issue/);
+    expect(permissions).toMatch(/The trade-off of an admin token/);
+    // The inputs only the forks had are named, with what to use instead.
+    const added = firstCells(section(forks, "Inputs the forks added"));
+    for (const input of ["gitea_api_url", "existing_comment_id", "git_user_name", "git_user_email", "add_co_author"]) {
+      expect(added.has(input), input).toBe(true);
+      expect(action.inputs, input).not.toHaveProperty(input);
+    }
   });
 
   it("names every output of action.yml", () => {

@@ -11,7 +11,7 @@ import { join, relative } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { checkJsonSchema } from "../../src/claude/json-schema";
-import { PATCHES, cleanGitEnv, dockerArgs, pinExample, readPins, renderPatch, type PatchSpec, type Pins } from "../../scripts/patches";
+import { PATCHES, SETUP_NODE_18, cleanGitEnv, dockerArgs, pinExample, readPins, renderPatch, type PatchSpec, type Pins } from "../../scripts/patches";
 import { ROOT, readRoot } from "../support/repo";
 
 const pins = readPins(readRoot("PINS.md"));
@@ -73,7 +73,19 @@ function expectRunnerImage(files: Record<string, string>, reference: Record<stri
     CLAUDE_CODE_VERSION: p.cliVersion,
     CLAUDE_GITEA_ACTION_SHA: p.actionSha,
     CLAUDE_BASE_ACTION_SHA: p.baseActionSha,
+    // What the base action downloads at every job, held by the image instead.
+    BUN_VERSION: p.bun,
+    CLAUDE_BASE_ACTION_REPO: "https://github.com/anthropics/claude-code-base-action.git",
+    SETUP_NODE_VERSION: SETUP_NODE_18,
   });
+  // Bun's install cache filled from the base action's own lockfile at its SHA, and pointed at by the job's env.
+  expect(dockerfile).toMatch(/fetch -q --depth 1 "\$\{CLAUDE_BASE_ACTION_REPO\}" "\$\{CLAUDE_BASE_ACTION_SHA\}"/);
+  expect(dockerfile).toMatch(/bun install --production --frozen-lockfile/);
+  expect(dockerfile).toMatch(/^ENV BUN_INSTALL_CACHE_DIR=/m);
+  expect(dockerfile).toMatch(/CLAUDE_RUNNER_IMAGE_BUN=\$\{BUN_VERSION\}/);
+  // setup-node's tool-cache layout: node/<version>/<arch> and the <arch>.complete marker.
+  expect(dockerfile).toMatch(/\/opt\/hostedtoolcache\/node\/\$\{SETUP_NODE_VERSION\}\/\$\{arch\}/);
+  expect(dockerfile).toMatch(/touch "\$\{dir\}\.complete"/);
   expect(dockerfile).toMatch(/^FROM node:\$\{NODE_MAJOR\}-/m);
   // Exactly the pinned SHAs, and none of the reference's old values anywhere (comments included).
   expect(shas(dockerfile).sort()).toEqual([p.actionSha, p.baseActionSha].sort());

@@ -31,6 +31,15 @@ export function baseBranchFs(client: Pick<GiteaClient, "contents">, workspace: s
   return {
     ...local,
     readFile: read,
+    // What the path is on the base branch (a file, a directory), for the checks of the paths inputs name.
+    async kind(p) {
+      const abs = path.resolve(root, p);
+      if (abs === root) return "dir";
+      if (!isWithin(root, abs)) return local.kind(abs);
+      const entry = await client.contents(repoPath(abs), ref).catch(() => undefined);
+      if (Array.isArray(entry)) return "dir";
+      return entry && entry.type === "file" ? "file" : entry ? "other" : undefined;
+    },
     async realpath(p) {
       const abs = path.resolve(root, p);
       if (abs === root) return root;

@@ -4,13 +4,14 @@
  * data, the sticky comment, the permission check when the payload cannot
  * answer it — and the CLI preflight beside them.
  */
+import { findBun, type FoundBun } from "../../claude/bun";
 import { defaultWrapperDir, prepareExecutable, type PreparedExecutable } from "../../claude/executable";
 import type { ClaudePlan } from "../../claude/plan";
 import type { GiteaClient } from "../../gitea/client";
 import type { EventContext, EntityEvent } from "../../gitea/context";
 import { fetchEntityData, readPull, type EntityData, type PullData } from "../../gitea/data";
 import { checkSender, type PermissionDecision } from "../../gitea/permissions";
-import type { GiteaComment } from "../../gitea/types";
+import type { GiteaBranch, GiteaComment } from "../../gitea/types";
 import type { RunMode } from "../../state";
 import { settle, unwrap, type Settled } from "../settle";
 import type { PrepareContext } from "./context";
@@ -22,7 +23,10 @@ export type Gathered = {
   data?: Promise<Settled<EntityData>>;
   sticky?: Promise<Settled<GiteaComment | undefined>>;
   executable: Promise<Settled<PreparedExecutable>>;
+  bun: Promise<Settled<FoundBun>>;
   permission: Promise<Settled<PermissionDecision>>;
+  /** base_branch, looked up when it is set (undefined answer: no such branch). */
+  baseBranch?: Promise<Settled<GiteaBranch | undefined>>;
 };
 
 export function gather(run: PrepareContext, ctx: EventContext, mode: RunMode, plan: ClaudePlan, client: GiteaClient): Gathered {
@@ -43,12 +47,20 @@ export function gather(run: PrepareContext, ctx: EventContext, mode: RunMode, pl
         inputPath: inputs.path_to_claude_code_executable,
         timeoutMinutes: inputs.timeout_minutes,
         dir: defaultWrapperDir(runner.runnerTemp),
-        jsonSchemaRequested: Boolean(plan.jsonSchema),
         env: deps.env,
         ...(deps.processRunner ? { runner: deps.processRunner } : {}),
         ...(deps.installer ? { installer: deps.installer } : {}),
       }),
     ),
+    bun: settle(
+      findBun({
+        inputPath: inputs.path_to_bun_executable,
+        workspace: runner.workspace,
+        env: deps.env,
+        ...(deps.processRunner ? { runner: deps.processRunner } : {}),
+      }),
+    ),
     permission: settle(checkSender(ctx, client, inputs.allowed_bots)),
+    ...(inputs.base_branch ? { baseBranch: settle(client.branch(inputs.base_branch)) } : {}),
   };
 }

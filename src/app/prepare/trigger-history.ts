@@ -30,7 +30,8 @@ export async function checkTriggerHistory(
   if (!applied) return { fresh: true, reason: `no record of when the ${what} happened; treating it as new` };
   const since = Date.parse(applied.created_at);
   const answer = comments.find(
-    (c) => same(c.user?.login, me.login) && (c.body.includes(TRACKING_MARKER) || c.body.includes(REFUSAL_MARKER)) && Date.parse(c.created_at) >= since,
+    // A refusal is edited into place on repeats (it never piles up), so its last edit is when it answered.
+    (c) => same(c.user?.login, me.login) && (c.body.includes(TRACKING_MARKER) || c.body.includes(REFUSAL_MARKER)) && Date.parse(c.updated_at ?? c.created_at) >= since,
   );
   return answer
     ? { fresh: false, reason: `the ${what} (${applied.created_at}) already has an answer (comment ${answer.id}); this event is another change to the issue` }

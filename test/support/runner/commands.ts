@@ -62,6 +62,9 @@ export class Masker {
   private readonly values = new Set<string>();
   private sorted: string[] = [];
 
+  /** `recordOnly`: values are listed but never replaced. */
+  constructor(private readonly recordOnly = false) {}
+
   add(value: string | undefined | null): void {
     if (value === undefined || value === null) return;
     // Multi-line values are also registered line by line (as the runners
@@ -82,6 +85,7 @@ export class Masker {
   }
 
   mask(text: string): string {
+    if (this.recordOnly) return text;
     let out = text;
     for (const v of this.sorted) {
       if (out.includes(v)) out = out.split(v).join("***");

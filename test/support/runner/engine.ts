@@ -150,7 +150,7 @@ export class Job {
   env: Record<string, string>;
   /** GITHUB_PATH additions, highest precedence first. */
   path: string[] = [];
-  readonly masker = new Masker();
+  readonly masker: Masker;
   readonly lines: string[] = [];
   readonly annotations: Annotation[] = [];
   summary = "";
@@ -165,6 +165,7 @@ export class Job {
 
   private constructor(init: JobInit) {
     this.opts = init.opts;
+    this.masker = new Masker(init.opts.unmasked === true);
     this.github = init.github;
     this.workspace = resolve(init.opts.workspace);
     this.runnerTemp = resolve(init.opts.runnerTemp);

@@ -68,6 +68,12 @@ export interface CommonRunOptions {
   timeoutMs?: number;
   /** Live view of the combined (masked) log, e.g. for debugging a test. */
   onLog?: (line: string) => void;
+  /**
+   * Record values for masking but leave the log, annotations and summary as
+   * written (security tests: a leak must be seen, not hidden by the masking a
+   * real runner would apply only to the exact value).
+   */
+  unmasked?: boolean;
 }
 
 export interface RunActionOptions extends CommonRunOptions {

@@ -50,12 +50,12 @@ describe("readInputs", () => {
       INPUT_PROGRESS_ALLOWED_HOSTS: "https://api.example.com/x",
     });
     expect(Object.fromEntries(found.map((p) => [p.input, p.message]))).toEqual({
-      timeout_minutes: `expected a positive number of minutes (e.g. 30 or 0.5), got "soon"`,
-      max_turns: `expected a positive whole number, got "-1"`,
+      timeout_minutes: `expected a number of minutes greater than 0 and at most 1440 (e.g. 30 or 0.5), got "soon"`,
+      max_turns: `expected a whole number from 1 to 10000, got "-1"`,
       use_sticky_comment: `expected 'true' or 'false', got "yes"`,
       mode: `expected 'tag' or 'agent', got "review"`,
-      branch_prefix: `expected a branch prefix usable in a git branch name, got "claude bot/"`,
-      gitea_server_url: `expected the public http(s) URL of your Gitea, e.g. https://gitea.example.com, got "gitea.example.com"`,
+      branch_prefix: `expected a prefix that gives branch names git accepts (e.g. 'claude/' or 'claude-'): with it, 'claude bot/issue-1-20260101-1200' is not a valid branch name because it contains " "; got "claude bot/"`,
+      gitea_server_url: `expected the public http(s) URL of your Gitea, e.g. https://gitea.example.com: it is not a URL, got "gitea.example.com"`,
       claude_env: `line 1 is not 'NAME: value' with NAME a valid variable name (got "JUST_A_NAME")`,
       progress_allowed_hosts: `expected host names such as api.example.com, got "https://api.example.com/x"`,
     });
@@ -91,10 +91,79 @@ describe("readInputs", () => {
   it("says once which inputs cannot act on Gitea", () => {
     expect(inertInputNotices(read({}))).toEqual([]);
     const notes = inertInputNotices(read({ INPUT_ADDITIONAL_PERMISSIONS: "actions: read\nchecks: read", INPUT_EXPERIMENTAL_ALLOWED_DOMAINS: "a.com\nb.com", INPUT_USE_NODE_CACHE: "true", INPUT_PATH_TO_BUN_EXECUTABLE: "/x/bun" }));
-    expect(notes).toHaveLength(4);
+    // path_to_bun_executable has an effect now: it reaches the base action.
+    expect(notes).toHaveLength(3);
     // `actions: read` offers the CI tools; the other lines have no effect.
     expect(notes[0]).toContain("additional_permissions (checks: read) has no effect on Gitea");
     expect(inertInputNotices(read({ INPUT_ADDITIONAL_PERMISSIONS: "actions: read" }))).toEqual([]);
+  });
+
+  it("checks every value by its rule: refs, logins, e-mails, models, secrets, URLs, bounds", () => {
+    const bad: Record<string, string> = {
+      INPUT_BRANCH_PREFIX: "claude//",
+      INPUT_BASE_BRANCH: "feature/.hidden",
+      INPUT_ASSIGNEE_TRIGGER: "alice, bob",
+      INPUT_ALLOWED_BOTS: "renovate bot",
+      INPUT_CLAUDE_GIT_EMAIL: "claude at example.com",
+      INPUT_CLAUDE_GIT_NAME: "Claude <bot>",
+      INPUT_MODEL: "claude sonnet",
+      INPUT_FALLBACK_MODEL: "claude-opus-4-1, claude x",
+      INPUT_GITEA_TOKEN: "abc\ndef",
+      INPUT_PROGRESS_SECRET: "abc",
+      INPUT_MAX_TURNS: "100000000000000000000000",
+      INPUT_TIMEOUT_MINUTES: "100000",
+      INPUT_GITEA_SERVER_URL: "https://admin:pw@gitea.example.com",
+      INPUT_TRIGGER_PHRASE: "@claude\nplease",
+      INPUT_ADDITIONAL_PERMISSIONS: "actions: maybe",
+      INPUT_EXPERIMENTAL_ALLOWED_DOMAINS: "https://example.com/x",
+    };
+    const found = Object.fromEntries(problems(bad).map((p) => [p.input, p.message]));
+    expect(Object.keys(found).sort()).toEqual(
+      [
+        "branch_prefix",
+        "base_branch",
+        "assignee_trigger",
+        "allowed_bots",
+        "claude_git_email",
+        "claude_git_name",
+        "model",
+        "fallback_model",
+        "gitea_token",
+        "progress_secret",
+        "max_turns",
+        "timeout_minutes",
+        "gitea_server_url",
+        "trigger_phrase",
+        "additional_permissions",
+        "experimental_allowed_domains",
+      ].sort(),
+    );
+    expect(found.branch_prefix).toMatch(/contains '\/\/'/);
+    expect(found.assignee_trigger).toMatch(/more than one name/);
+    expect(found.progress_secret).toMatch(/3 characters long, shorter than 24 \(value not shown\)/);
+    expect(found.gitea_token).toMatch(/line break .*\(value not shown\)/);
+    expect(found.gitea_server_url).toMatch(/user name or password .*"https:\/\/\*\*\*@gitea.example.com"/);
+    expect(JSON.stringify(found)).not.toContain("admin:pw");
+    expect(JSON.stringify(found)).not.toContain("abc\\ndef");
+  });
+
+  it("accepts the values people use", () => {
+    const i = read({
+      INPUT_BRANCH_PREFIX: "bots/claude-",
+      INPUT_BASE_BRANCH: "release/1.x",
+      INPUT_ASSIGNEE_TRIGGER: "@claude.bot",
+      INPUT_CLAUDE_GIT_EMAIL: "1234+claude@noreply.gitea.example.com",
+      INPUT_MODEL: "arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.anthropic.claude-sonnet-4-5-20250929-v1:0",
+      INPUT_FALLBACK_MODEL: "claude-sonnet-4-5@20250929, claude-opus-4-1[1m]",
+      INPUT_PROGRESS_SECRET: "0123456789abcdef01234567",
+      INPUT_MAX_TURNS: "10000",
+      INPUT_TIMEOUT_MINUTES: "1440",
+      INPUT_GITEA_SERVER_URL: "https://example.com/gitea/",
+      INPUT_EXPERIMENTAL_ALLOWED_DOMAINS: ".anthropic.com\n*.example.com\napi.github.com",
+    });
+    expect(i.fallback_model).toBe("claude-sonnet-4-5@20250929,claude-opus-4-1[1m]");
+    expect(i.gitea_server_url).toBe("https://example.com/gitea");
+    expect(i.assignee_trigger).toBe("claude.bot");
   });
 
   it("splits lists without breaking parentheses", () => {

@@ -17,6 +17,18 @@ describe("README.md", () => {
     expect(readme).toBe(renderReadme(readme, parse(readRoot("action.yml"))));
   });
 
+  it("docs/inputs.md gives every input of action.yml its rule (run `npm run readme` after changing one)", () => {
+    const doc = readRoot("docs/inputs.md");
+    expect(doc).toBe(renderReadme(doc, parse(readRoot("action.yml")), ["rules"]));
+    for (const input of Object.keys(parse(readRoot("action.yml")).inputs as object)) expect(doc).toContain(`| \`${input}\` |`);
+  });
+
+  it("states the conclusion contract: skipped only when nothing triggered the run", () => {
+    expect(readme).toMatch(/\| `skipped` \| nothing triggered the run/);
+    expect(readme).toMatch(/\| `failure` \| an input is invalid/);
+    expect(readme).not.toMatch(/installs nothing at job time/);
+  });
+
   it("is what .ci/run runs", () => {
     const ci = readRoot(".ci/run");
     expect(ci).toMatch(/^npm ci$/m);

@@ -152,10 +152,35 @@ describe("classifyFlags", () => {
 
   it("checks choices and numbers", () => {
     expect(problem(["--permission-mode", "yolo"])).toMatch(/--permission-mode "yolo": expected one of acceptEdits, auto/);
-    expect(problem(["--max-turns", "0"])).toMatch(/--max-turns "0": expected a positive whole number/);
-    expect(problem(["--max-turns", "3.5"])).toMatch(/positive whole number/);
+    expect(problem(["--max-turns", "0"])).toMatch(/--max-turns "0": expected a whole number from 1 to 10000/);
+    expect(problem(["--max-turns", "3.5"])).toMatch(/whole number from 1 to 10000/);
+    // A number that JavaScript would print as 1e+23 (and the base action would parse as 1).
+    expect(problem(["--max-turns", "100000000000000000000000"])).toMatch(/whole number from 1 to 10000/);
     expect(problem(["--max-budget-usd", "-1"])).toMatch(/positive number/);
+    expect(problem(["--max-budget-usd", "1e9"])).toMatch(/positive number from more than 0 to 100000/);
+    expect(problem(["--max-thinking-tokens", "99999999"])).toMatch(/whole number from 1 to 1000000/);
     expect(parse(["--max-budget-usd", "2.50"]).passthrough).toEqual([{ name: "max-budget-usd", value: "2.50" }]);
+  });
+
+  it("checks model names, UUIDs, URLs, setting sources and MCP tool names", () => {
+    expect(problem(["--model", "claude sonnet"])).toMatch(/--model "claude sonnet": expected a model id .*blank/);
+    expect(problem(["--fallback-model", "a,,b"])).toMatch(/--fallback-model "a,,b": expected model ids separated by commas/);
+    expect(parse(["--fallback-model", "claude-opus-4-1,claude-sonnet-4-5"]).managed["fallback-model"]).toBe("claude-opus-4-1,claude-sonnet-4-5");
+    expect(parse(["--model", "arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.anthropic.claude-x-v1:0"]).managed.model).toMatch(/^arn:/);
+    expect(problem(["--session-id", "abc"])).toMatch(/expected a UUID/);
+    expect(problem(["--plugin-url", "http://plugins.example.com/p.zip"])).toMatch(/expected an https:\/\/ URL/);
+    expect(problem(["--plugin-url", "https://u:p@plugins.example.com/p.zip"])).toMatch(/without user name or password/);
+    expect(problem(["--setting-sources", "user,global"])).toMatch(/comma-separated list of user, project, local/);
+    expect(problem(["--permission-prompt-tool", "approve"])).toMatch(/an MCP tool name/);
+    expect(problem(["--file", "file_abc:../../etc/passwd"])).toMatch(/no '\.\.', not absolute/);
+    expect(problem(["--file", "file_abc:/etc/passwd"])).toMatch(/not absolute/);
+    expect(parse(["--file", "file_abc:docs/a.txt"]).passthrough).toEqual([{ name: "file", value: "file_abc:docs/a.txt" }]);
+    expect(problem(["--name", "a\u0007b"])).toMatch(/one line/);
+  });
+
+  it("checks inline --settings against the pinned CLI's settings schema, and --agents is an object", () => {
+    expect(problem(["--settings", '{"model": 42}'])).toMatch(/--settings does not match the settings of Claude Code .*"model" must be string/);
+    expect(problem(["--agents", "[1]"])).toMatch(/--agents: expected a JSON object of agents/);
   });
 
   it("re-serializes inline JSON of --settings and --agents compactly; leaves paths", () => {
@@ -176,7 +201,7 @@ describe("classifyFlags", () => {
   it("lets multi-line prompt texts through (they go to a file), refuses other values the pin cannot carry", () => {
     expect(parse(["--append-system-prompt", "a\nb"]).managed["append-system-prompt"]).toBe("a\nb");
     expect(parse(["--system-prompt=--be terse"]).managed["system-prompt"]).toBe("--be terse");
-    expect(problem(["--model", "a\nb"])).toMatch(/value of --model cannot reach the CLI.*several lines/);
+    expect(problem(["--model", "a\nb"])).toMatch(/--model "a\\nb": expected a model id .*line break/);
     expect(problem(["--name", ""])).toMatch(/value of --name cannot reach the CLI.*empty/);
     expect(problem(["--settings", "dir\\"])).toMatch(/backslash.*write it to a file and pass the path/);
     expect(problem(["--add-dir", "a\nb"])).toMatch(/--add-dir.*several lines/);

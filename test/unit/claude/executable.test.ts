@@ -1,9 +1,10 @@
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { InputError } from "../../../src/inputs";
 import { PINS } from "../../../src/pins";
 import {
+  checkCliVersion,
   compareVersions,
   officialInstaller,
   parseCliVersion,
@@ -16,10 +17,23 @@ import { nodeFs } from "../../../src/claude/fs";
 import type { ProcessRunner, RunResult } from "../../../src/claude/process";
 import { tempDir } from "./fixtures";
 
-const SYSTEM_PATH = "/usr/local/bin:/usr/bin:/bin";
+/**
+ * A PATH with only the programs these tests and the wrapper use (linked from
+ * the system), so a `claude` (or anything else) installed on the machine
+ * never takes part: the tests say which claude they mean.
+ */
+const SYSTEM_PATH = (() => {
+  const dir = join(tempDir(), "system-bin");
+  mkdirSync(dir, { recursive: true });
+  for (const tool of ["sh", "date", "timeout", "cat", "sleep", "printf", "kill", "env", "echo", "tr", "head"]) {
+    const found = ["/usr/bin", "/bin", "/usr/local/bin"].map((d) => join(d, tool)).find((f) => existsSync(f));
+    if (found) symlinkSync(found, join(dir, tool));
+  }
+  return dir;
+})();
 
 /** A fake `claude`: prints a version for --version, otherwise runs `body`. */
-function fakeClaude(dir: string, body: string, version = "2.1.240"): string {
+function fakeClaude(dir: string, body: string, version = "2.1.300"): string {
   mkdirSync(dir, { recursive: true });
   const path = join(dir, "claude");
   writeFileSync(path, `#!/bin/sh\nif [ "$1" = "--version" ]; then echo "${version} (Claude Code)"; exit 0; fi\n${body}\n`);
@@ -27,14 +41,13 @@ function fakeClaude(dir: string, body: string, version = "2.1.240"): string {
   return path;
 }
 
-async function prepared(options: { body?: string; minutes?: number; version?: string; jsonSchema?: boolean; realDir?: string } = {}) {
+async function prepared(options: { body?: string; minutes?: number; version?: string; realDir?: string } = {}) {
   const root = tempDir();
   const real = fakeClaude(options.realDir ? join(root, options.realDir) : join(root, "real"), options.body ?? "exit 0", options.version);
   const result = await prepareExecutable({
     inputPath: real,
     timeoutMinutes: options.minutes ?? 1,
     dir: join(root, "wrapper"),
-    jsonSchemaRequested: options.jsonSchema ?? false,
     env: { PATH: SYSTEM_PATH, HOME: join(root, "home") },
   });
   return { root, real, ...result };
@@ -62,14 +75,14 @@ describe("finding the real claude", () => {
   it("uses path_to_claude_code_executable first", async () => {
     const p = await prepared();
     expect(p.realClaude).toBe(p.real);
-    expect(p.version).toBe("2.1.240");
-    expect(p.notices).toEqual([`Claude Code 2.1.240 at ${p.real} (path_to_claude_code_executable).`]);
+    expect(p.version).toBe("2.1.300");
+    expect(p.notices).toEqual([`Claude Code 2.1.300 at ${p.real} (path_to_claude_code_executable).`]);
   });
 
   it("refuses an input path that is not an executable file", async () => {
     const root = tempDir();
     writeFileSync(join(root, "not-exec"), "x");
-    const attempt = prepareExecutable({ inputPath: join(root, "not-exec"), timeoutMinutes: 1, dir: join(root, "w"), jsonSchemaRequested: false, env: { PATH: SYSTEM_PATH } });
+    const attempt = prepareExecutable({ inputPath: join(root, "not-exec"), timeoutMinutes: 1, dir: join(root, "w"), env: { PATH: SYSTEM_PATH } });
     await expect(attempt).rejects.toBeInstanceOf(InputError);
     await expect(attempt).rejects.toThrow(/path_to_claude_code_executable.*is not an executable file/);
   });
@@ -78,19 +91,19 @@ describe("finding the real claude", () => {
     const root = tempDir();
     const home = join(root, "home");
     const wrapperDir = join(root, "wrapper");
-    const onPath = fakeClaude(join(root, "bin"), "exit 0", "2.1.100");
-    const homeClaude = fakeClaude(join(home, ".local", "bin"), "exit 0", "2.1.200");
+    const onPath = fakeClaude(join(root, "bin"), "exit 0", "2.1.301");
+    const homeClaude = fakeClaude(join(home, ".local", "bin"), "exit 0", "2.1.302");
     // An old wrapper on PATH (e.g. from an earlier step) must not be wrapped again.
     mkdirSync(join(root, "old-wrapper"));
     writeFileSync(join(root, "old-wrapper", "claude"), `#!/bin/sh\n${WRAPPER_MARKER}\nexit 1\n`, { mode: 0o755 });
     fakeClaude(wrapperDir, "exit 0", "9.9.9");
-    const base = { inputPath: "", timeoutMinutes: 1, dir: wrapperDir, jsonSchemaRequested: false };
+    const base = { inputPath: "", timeoutMinutes: 1, dir: wrapperDir };
 
     const fromPath = await prepareExecutable({ ...base, env: { PATH: [wrapperDir, join(root, "old-wrapper"), join(root, "bin"), SYSTEM_PATH].join(":"), HOME: home } });
-    expect([fromPath.realClaude, fromPath.version]).toEqual([onPath, "2.1.100"]);
+    expect([fromPath.realClaude, fromPath.version]).toEqual([onPath, "2.1.301"]);
 
     const fromHome = await prepareExecutable({ ...base, env: { PATH: SYSTEM_PATH, HOME: home } });
-    expect([fromHome.realClaude, fromHome.version]).toEqual([homeClaude, "2.1.200"]);
+    expect([fromHome.realClaude, fromHome.version]).toEqual([homeClaude, "2.1.302"]);
     expect(fromHome.notices[0]).toMatch(/\(~\/.local\/bin\)/);
   });
 
@@ -99,29 +112,36 @@ describe("finding the real claude", () => {
     const installed = fakeClaude(join(root, "installed"), "exit 0", PINS.cliVersion);
     const asked: string[] = [];
     const installer: Installer = { install: async (v) => (asked.push(v), installed) };
-    const p = await prepareExecutable({ inputPath: "", timeoutMinutes: 1, dir: join(root, "w"), jsonSchemaRequested: true, env: { PATH: SYSTEM_PATH, HOME: join(root, "home") }, installer });
+    const p = await prepareExecutable({ inputPath: "", timeoutMinutes: 1, dir: join(root, "w"), env: { PATH: SYSTEM_PATH, HOME: join(root, "home") }, installer });
     expect(asked).toEqual([PINS.cliVersion]);
     expect(p.realClaude).toBe(installed);
 
     const failing: Installer = { install: async () => Promise.reject(new Error("no network")) };
     await expect(
-      prepareExecutable({ inputPath: "", timeoutMinutes: 1, dir: join(root, "w2"), jsonSchemaRequested: false, env: { PATH: SYSTEM_PATH, HOME: join(root, "home") }, installer: failing }),
+      prepareExecutable({ inputPath: "", timeoutMinutes: 1, dir: join(root, "w2"), env: { PATH: SYSTEM_PATH, HOME: join(root, "home") }, installer: failing }),
     ).rejects.toThrow(new RegExp(`installing ${PINS.cliVersion.replace(/\./g, "\\.")} failed: no network.*PINS.md`));
   });
 });
 
-describe("the --json-schema preflight", () => {
+describe("the CLI version preflight", () => {
   it("fails before any model call when the CLI is older than the minimum, naming both versions and PINS.md", async () => {
-    const attempt = prepared({ version: "2.0.44", jsonSchema: true });
-    await expect(attempt).rejects.toBeInstanceOf(InputError);
-    await expect(attempt).rejects.toThrow(
-      new RegExp(`needs Claude Code ${PINS.jsonSchemaMinCliVersion.replace(/\./g, "\\.")} or newer, but .* is 2\\.0\\.44; install ${PINS.cliVersion.replace(/\./g, "\\.")} \\(see PINS.md\\)`),
-    );
+    for (const version of ["1.0.117", "2.0.44"]) {
+      const attempt = prepared({ version });
+      await expect(attempt).rejects.toBeInstanceOf(InputError);
+      await expect(attempt).rejects.toThrow(
+        new RegExp(`Claude Code ${version.replace(/\./g, "\\.")} at .* is older than ${PINS.minCliVersion.replace(/\./g, "\\.")}, the oldest version this release runs with \\(PINS.md`),
+      );
+    }
   });
 
-  it("accepts an old CLI when no schema is requested, and the minimum itself", async () => {
-    expect((await prepared({ version: "2.0.10" })).version).toBe("2.0.10");
-    expect((await prepared({ version: PINS.jsonSchemaMinCliVersion, jsonSchema: true })).version).toBe(PINS.jsonSchemaMinCliVersion);
+  it("accepts the minimum itself and anything newer", async () => {
+    expect((await prepared({ version: PINS.minCliVersion })).version).toBe(PINS.minCliVersion);
+    expect((await prepared({ version: PINS.cliVersion })).version).toBe(PINS.cliVersion);
+    expect(() => checkCliVersion("10.0.0", "/x/claude", "PATH")).not.toThrow();
+  });
+
+  it("says where the too-old CLI came from", () => {
+    expect(() => checkCliVersion("1.0.117", "/usr/local/bin/claude", "PATH")).toThrow(/Claude Code 1\.0\.117 at \/usr\/local\/bin\/claude \(from PATH\)/);
   });
 
   it("refuses a non-positive timeout", async () => {
@@ -133,7 +153,7 @@ describe("the --json-schema preflight", () => {
     const path = join(root, "claude");
     writeFileSync(path, "#!/bin/sh\necho hello\n", { mode: 0o755 });
     await expect(
-      prepareExecutable({ inputPath: path, timeoutMinutes: 1, dir: join(root, "w"), jsonSchemaRequested: false, env: { PATH: SYSTEM_PATH } }),
+      prepareExecutable({ inputPath: path, timeoutMinutes: 1, dir: join(root, "w"), env: { PATH: SYSTEM_PATH } }),
     ).rejects.toThrow(/--version' printed "hello"; expected the claude CLI/);
   });
 });

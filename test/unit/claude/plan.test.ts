@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, realpathSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { InputError } from "../../../src/inputs";
@@ -175,7 +175,8 @@ describe("v0.0.63 inputs at the pin", () => {
     const dashes = await run({ claude_args: "--system-prompt=--terse" });
     expect(readFileSync(dashes.view.extraArgs["system-prompt-file"]!, "utf8")).toBe("--terse");
     const file = await run({ claude_args: "--append-system-prompt-file prompt.md", append_system_prompt: "x" });
-    expect(file.view.extraArgs["append-system-prompt-file"]).toBe("prompt.md");
+    // Passed on as the canonical path of the checked workspace file.
+    expect(file.view.extraArgs["append-system-prompt-file"]).toMatch(/^\/.*\/prompt\.md$/);
     expect(file.files.notices).toContain("claude_args --append-system-prompt-file wins over the append_system_prompt input.");
   });
 
@@ -258,7 +259,58 @@ describe("planClaude", () => {
       /\$\(cat FILE\): "innocent.json" resolves to ".*secret.json", outside the workspace/,
     );
     const [q] = await problems({ claude_args: "--system-prompt-file nope.md" });
-    expect(q!.message).toMatch(/--system-prompt-file "nope.md": no such file/);
+    expect(q!.message).toMatch(/--system-prompt-file "nope.md" does not exist .*expected a file inside the workspace/);
+  });
+
+  it("confines every path claude_args names to the workspace, and checks its kind", async () => {
+    const ws = workspace();
+    const outside = join(tempDir(), "outside.md");
+    writeFileSync(outside, "outside");
+    writeFileSync(join(ws, "rules.md"), "inside");
+    const ctx = { workspace: ws, tempDir: join(tempDir(), "runner-temp") };
+    const problem = async (claude_args: string) => {
+      try {
+        await planClaude(claudeInputs({ claude_args }), ctx);
+      } catch (e) {
+        return (e as InputError).problems.map((p) => `${p.input}: ${p.message}`).join("\n");
+      }
+      return "";
+    };
+    expect(await problem("--append-system-prompt-file ../outside.md")).toMatch(/claude_args: --append-system-prompt-file "..\/outside.md" .*(does not exist|outside the workspace)/);
+    expect(await problem(`--system-prompt-file ${outside}`)).toMatch(/outside the workspace/);
+    expect(await problem("--system-prompt-file .")).toMatch(/is a directory; expected a file/);
+    expect(await problem("--add-dir rules.md")).toMatch(/--add-dir "rules.md" is a file; expected a directory/);
+    expect(await problem(`--add-dir ${tempDir()}`)).toMatch(/--add-dir .* outside the workspace/);
+    expect(await problem("--settings ../settings.json")).toMatch(/--settings file "..\/settings.json"/);
+    expect(await problem("--agents rules.md")).toMatch(/--agents file "rules.md" is not a JSON object of agents/);
+    expect(await problem("--plugin-dir /etc")).toMatch(/--plugin-dir "\/etc" resolves to .* outside the workspace/);
+    expect(await problem("--debug-file /etc/claude-debug.log")).toMatch(/the directory of --debug-file .* outside the workspace/);
+    expect(await problem("--debug-file logs/x.log")).toMatch(/the directory of --debug-file .* does not exist/);
+    mkdirSync(join(ws, "sub"));
+    const ok = await planClaude(claudeInputs({ claude_args: "--add-dir sub --append-system-prompt-file rules.md --debug-file debug.log" }), ctx);
+    expect(ok.addDirs).toEqual([realpathSync(join(ws, "sub"))]);
+    expect(ok.appendSystemPrompt).toEqual({ kind: "file", path: realpathSync(join(ws, "rules.md")) });
+    expect(ok.passthrough).toEqual([{ name: "debug-file", value: join(realpathSync(ws), "debug.log") }]);
+  });
+
+  it("on a pull request's run (contentOnly), a --settings file is the base branch's, checked and passed on as its content", async () => {
+    const ws = workspace();
+    // The pull request's copy is broken; the base branch's (what `fs` reads) is fine.
+    writeFileSync(join(ws, "cfg.json"), '{"model": 42}');
+    const real = nodeFs();
+    const base: ClaudeFs = { ...real, readFile: async (p) => (p.endsWith("cfg.json") ? '{"model": "claude-sonnet-4-5"}' : real.readFile(p)) };
+    const plan = await planClaude(claudeInputs({ claude_args: "--settings cfg.json" }), { workspace: ws, fs: base, contentOnly: true });
+    expect(plan.passthrough).toEqual([{ name: "settings", value: '{"model":"claude-sonnet-4-5"}' }]);
+  });
+
+  it("checks a --settings file against the pinned CLI's settings schema, and passes its canonical path", async () => {
+    const ws = workspace();
+    writeFileSync(join(ws, "bad.json"), '{"model": 42}');
+    writeFileSync(join(ws, "good.json"), '{"model": "claude-sonnet-4-5", "permisions": {}}');
+    await expect(planClaude(claudeInputs({ claude_args: "--settings bad.json" }), { workspace: ws })).rejects.toThrow(/--settings file "bad.json" does not match the settings of Claude Code .*"model" must be string/);
+    const plan = await planClaude(claudeInputs({ claude_args: "--settings good.json" }), { workspace: ws });
+    expect(plan.passthrough).toEqual([{ name: "settings", value: realpathSync(join(ws, "good.json")) }]);
+    expect(plan.notices.join("\n")).toMatch(/"permisions" is not a setting of Claude Code .*did you mean "permissions"/);
   });
 
   it("refuses input values the pin cannot carry", async () => {

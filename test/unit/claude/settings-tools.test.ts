@@ -27,9 +27,39 @@ describe("settings", () => {
     await expect(loadSettingsInput('{"env": {"TOKEN": "sk-secret"', ctx)).rejects.not.toThrow(/sk-secret/);
     await expect(loadSettingsInput("[1]", ctx)).rejects.toThrow(/settings is an array; expected a JSON object/);
     await expect(loadSettingsInput("missing.json", ctx)).rejects.toThrow(/settings file "missing.json" does not exist/);
-    expect(() => checkSettings({ env: { A: 1 } }, "settings")).toThrow(/"env" values must be strings.*"A" is a number/);
-    expect(() => checkSettings({ env: [] }, "settings")).toThrow(/"env" is an array/);
-    expect(() => checkSettings({ permissions: { allow: "Bash" } }, "settings")).toThrow(/"permissions.allow" must be an array of strings/);
+    expect(() => checkSettings({ env: { A: 1 } }, "settings")).toThrow(/"env.A" must be string/);
+    expect(() => checkSettings({ env: [] }, "settings")).toThrow(/"env" must be object/);
+    expect(() => checkSettings({ permissions: { allow: "Bash" } }, "settings")).toThrow(/"permissions.allow" must be array/);
+    // Never a value: an env value that holds a token stays out of the message.
+    expect(() => checkSettings({ env: { TOKEN: 12345678 } }, "settings")).not.toThrow(/12345678/);
+  });
+
+  it("refuses a wrong-typed key the way the pinned CLI would (it drops the whole file), naming the key and the CLI version", () => {
+    expect(() => checkSettings({ model: 42 }, "settings")).toThrow(/settings does not match the settings of Claude Code 2\.1\.\d+ .*"model" must be string/);
+    expect(() => checkSettings({ permissions: { defaultMode: "yolo" } }, "settings")).toThrow(/"permissions.defaultMode" must be one of "acceptEdits"/);
+    expect(() => checkSettings({ hooks: { Bogus: [] } }, "settings")).toThrow(/"hooks" has the key "Bogus", which is not a hook event/);
+    expect(() => checkSettings({ cleanupPeriodDays: -1 }, "settings")).toThrow(/"cleanupPeriodDays" must be >= 1/);
+    expect(() => checkSettings({ deniedModels: ["x"] }, "settings")).toThrow(/"deniedModels" is only accepted in managed \(policy\) settings/);
+    expect(() => checkSettings({ permissions: { allow: ["Bash(ls"] } }, "settings")).toThrow(/"permissions.allow\[0\]" is not a rule the CLI can parse/);
+    expect(() => checkSettings({ model: 42 }, "--settings", "claude_args")).toThrow(/Invalid input 'claude_args': --settings does not match/);
+  });
+
+  it("accepts the settings people write, and names unknown keys with the closest known one", () => {
+    const r = checkSettings(
+      {
+        model: "claude-sonnet-4-5",
+        env: { NODE_ENV: "test" },
+        permissions: { allow: ["Bash(npm test:*)", "Read(./src/**)"], deny: ["Read(./.env)"], defaultMode: "acceptEdits", additionalDirectories: ["../docs/"] },
+        hooks: { PreToolUse: [{ matcher: "Bash", hooks: [{ type: "command", command: "echo hi" }] }] },
+        statusLine: { type: "command", command: "~/.claude/statusline.sh" },
+        includeCoAuthoredBy: false,
+        cleanupPeriodDays: 20,
+        enableAllProjectMcpServers: true,
+        modl: "x",
+      },
+      "settings",
+    );
+    expect(r.notices).toEqual([expect.stringMatching(/settings: "modl" is not a setting of Claude Code .*did you mean "model"\?/)]);
   });
 
   it("merges claude_env into env; claude_env wins with a notice naming the variable only", () => {

@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import type { GiteaClient } from "../../../src/gitea/client";
 import type { Entity, TriggerSource } from "../../../src/gitea/context";
-import { fetchEntityData, readPull, type PullData } from "../../../src/gitea/data";
+import { EDITED_AFTER_TRIGGER, fetchEntityData, readPull, type PullData } from "../../../src/gitea/data";
 import type { GiteaAttachment, GiteaComment, GiteaPullRequest, GiteaReview, GiteaReviewComment } from "../../../src/gitea/types";
 
 const user = (login: string, id = 1) => ({ id, login });
@@ -100,6 +100,20 @@ describe("fetchEntityData: an issue", () => {
     const { client } = fakeClient({ comments });
     const data = await fetchEntityData(client, issue(), commentTrigger(5));
     expect(data.comments.map((c) => c.body)).toEqual(["just before"]);
+  });
+
+  it("shows a comment edited at or after the trigger's second as edited, not its new text", async () => {
+    const edited = (id: number, created: string, updated: string, body: string): GiteaComment => ({ ...comment(id, created, body), updated_at: updated });
+    const comments = [
+      edited(1, at(-120), at(-120), "never edited"),
+      edited(2, at(-120), at(-30), "edited before the request"),
+      edited(3, at(-120), T, "edited in the same second"),
+      edited(4, at(-120), at(90), "edited while the job was queued"),
+      comment(5, T, "@claude go", "alice"),
+    ];
+    const { client } = fakeClient({ comments });
+    const data = await fetchEntityData(client, issue(), commentTrigger(5));
+    expect(data.comments.map((c) => c.body)).toEqual(["never edited", "edited before the request", EDITED_AFTER_TRIGGER, EDITED_AFTER_TRIGGER]);
   });
 
   it("for an assignment or label trigger every comment is context", async () => {
