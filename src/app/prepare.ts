@@ -118,8 +118,7 @@ async function phases(run: PrepareContext): Promise<number> {
     ...(run.deps.retry ? { retry: run.deps.retry } : {}),
     log: (m) => io.warning(m),
   });
-  const ctx = await aboutPullRequest(run, client, event);
-  if (!ctx) return 0;
+  const about = await aboutPullRequest(run, client, event);
 
   // Every input that needs no request is checked on every run, triggered or not: a broken
   // configuration fails at once instead of when someone finally mentions Claude.
@@ -128,6 +127,12 @@ async function phases(run: PrepareContext): Promise<number> {
   for (const warning of plan.warnings) io.warning(warning);
 
   // 2. The trigger.
+  if ("skip" in about) {
+    io.info(`Nothing to do: ${about.skip}.`);
+    io.setOutput(PREPARE_OUTPUTS.conclusion, "skipped");
+    return 0;
+  }
+  const ctx = about.ctx;
   const trigger = checkTrigger(ctx, inputs);
   if (!trigger.triggered) {
     io.info(`Nothing to do: ${trigger.reason}.`);

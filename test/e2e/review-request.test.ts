@@ -68,19 +68,21 @@ describe("examples/claude-review.yml: review requests and follow-up reviews", ()
   });
 
   it("a reader may request reviewers in Gitea, but is refused; a request for someone else does nothing", async () => {
+    await world.gitea.commitFiles(REPO, "feature/other", { "docs.md": "x\n" }, "Docs", USERS.alice);
+    const other = (await world.gitea.createPullRequest(REPO, { title: "Docs", user: USERS.alice, head: "feature/other", base: "main" })).index;
     const before = world.model.requests.length;
-    const refused = await run(await requestReview(world.gitea, REPO, pr, { by: USERS.bob, reviewer: "claude" }));
+    const refused = await run(await requestReview(world.gitea, REPO, other, { by: USERS.bob, reviewer: "claude" }));
     expect(refused.success).toBe(false);
-    const answer = world.gitea.listComments(REPO, pr).at(-1)!;
+    const answer = world.gitea.listComments(REPO, other).at(-1)!;
     expect(answer.body).toContain("**Claude did not run**");
     expect(answer.body).toContain("@bob does not have write access to acme/app.");
 
-    const count = world.gitea.listComments(REPO, pr).length;
-    const other = await run(await requestReview(world.gitea, REPO, pr, { by: USERS.alice, reviewer: USERS.bob }));
-    expect(other.success, explain(other)).toBe(true);
-    expect(other.outputs.claude!.conclusion).toBe("skipped");
-    expect(other.log).toContain("the review was requested from @bob, not from claude (reviewer_trigger)");
-    expect(world.gitea.listComments(REPO, pr)).toHaveLength(count);
+    const count = world.gitea.listComments(REPO, other).length;
+    const elsewhere = await run(await requestReview(world.gitea, REPO, other, { by: USERS.alice, reviewer: USERS.bob }));
+    expect(elsewhere.success, explain(elsewhere)).toBe(true);
+    expect(elsewhere.outputs.claude!.conclusion).toBe("skipped");
+    expect(elsewhere.log).toContain("the review was requested from @bob, not from claude (reviewer_trigger)");
+    expect(world.gitea.listComments(REPO, other)).toHaveLength(count);
     expect(world.model.requests.length).toBe(before);
   });
 
@@ -91,7 +93,7 @@ describe("examples/claude-review.yml: review requests and follow-up reviews", ()
       {
         check: (req) => {
           const prompt = firstUserText(req);
-          const mine = /\[@site-admin at [^\]]*, comment \d+, YOURS: written by you \(Claude\) in an earlier run\]:\n([\s\S]*?)\n\n\[/.exec(prompt);
+          const mine = /\[@site-admin at [^\]]*, comment \d+, YOURS: written by you \(Claude\) in an earlier run\]:\n([\s\S]*?)(?:\n\n\[|<\/comments>)/.exec(prompt);
           expect(mine, prompt.slice(0, 4000)).not.toBeNull();
           expect(mine![1]).toContain(FIRST_FINDING);
           expect(prompt).toContain("do not repeat a finding from it about code the newer commits did not change");
