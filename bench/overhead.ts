@@ -94,6 +94,10 @@ export async function measureOverhead(
       GITHUB_STEP_SUMMARY: summary,
       GITHUB_ACTION: "finish",
       [FINISH_ENV.stateFile]: outputs[PREPARE_OUTPUTS.stateFile] ?? "",
+      // What action.yml maps from prepare's outputs for finish to trust (the state's digest, the comment, the broker).
+      [FINISH_ENV.stateDigest]: outputs[PREPARE_OUTPUTS.stateDigest] ?? "",
+      [FINISH_ENV.commentId]: outputs[PREPARE_OUTPUTS.commentId] ?? "",
+      [FINISH_ENV.brokerPid]: outputs[PREPARE_OUTPUTS.brokerPid] ?? "",
       [FINISH_ENV.prepareOutcome]: "success",
       [FINISH_ENV.runOutcome]: "success",
       [FINISH_ENV.runConclusion]: "success",

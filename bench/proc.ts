@@ -4,18 +4,18 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-export type ProcResult = { code: number | null; stdout: string; stderr: string; ms: number; peakRssKb?: number };
+export type ProcResult = { code: number | null; stdout: string; stderr: string; ms: number; peakRssKb?: number; cpuMs?: number };
 
 let preload: string | undefined;
 
-/** A --require script that writes the process's peak RSS (getrusage ru_maxrss, KB) to BENCH_RSS_FILE at exit. */
+/** A --require script that writes the process's peak RSS (getrusage ru_maxrss, KB) and CPU time (user + system, µs) to BENCH_RSS_FILE at exit. */
 function rssPreload(): string {
   if (!preload) {
     const dir = mkdtempSync(join(tmpdir(), "bench-rss-"));
     preload = join(dir, "peak-rss.cjs");
     writeFileSync(
       preload,
-      'process.on("exit", () => { if (process.env.BENCH_RSS_FILE) require("node:fs").writeFileSync(process.env.BENCH_RSS_FILE, String(process.resourceUsage().maxRSS)); });\n',
+      'process.on("exit", () => { if (process.env.BENCH_RSS_FILE) require("node:fs").writeFileSync(process.env.BENCH_RSS_FILE, (() => { const u = process.resourceUsage(); return `${u.maxRSS} ${u.userCPUTime + u.systemCPUTime}`; })()); });\n',
     );
     process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
   }
@@ -45,15 +45,18 @@ export function runNode(
     child.on("close", (code) => {
       const ms = performance.now() - start;
       let peakRssKb: number | undefined;
+      let cpuMs: number | undefined;
       if (rssFile) {
         try {
-          peakRssKb = Number(readFileSync(rssFile, "utf8"));
+          const [rss, cpu] = readFileSync(rssFile, "utf8").split(" ");
+          peakRssKb = Number(rss);
+          cpuMs = cpu === undefined ? undefined : Math.round(Number(cpu) / 1000);
         } catch {
           peakRssKb = undefined;
         }
         rmSync(join(rssFile, ".."), { recursive: true, force: true });
       }
-      resolve({ code, stdout, stderr, ms, ...(peakRssKb !== undefined ? { peakRssKb } : {}) });
+      resolve({ code, stdout, stderr, ms, ...(peakRssKb !== undefined ? { peakRssKb } : {}), ...(cpuMs !== undefined ? { cpuMs } : {}) });
     });
   });
 }

@@ -10,6 +10,10 @@
  * - Entrypoint cold start: `node dist/<entry>.js` (median), beside `node -e 0`.
  * - Prompt size in tokens (estimateTokens) of the prompt file prepare wrote.
  * - finish time and peak RSS on execution logs of 1, 50 and 200 MB.
+ * - Scaling (bench/scale.ts): prepare on pull requests of 300 / 3,000 /
+ *   30,000 files and 200 / 2,000 / 20,000 comments of 2 KB: prompt tokens
+ *   (flat above the context budget), wall time, Gitea requests, peak RSS, and
+ *   what was read. `BENCH_SCALE=0` leaves it out.
  *
  * Figures go to bench/results/latest.json (not committed: the previous run
  * on this machine); the committed bench/results/baseline.json, the previous
@@ -27,6 +31,7 @@ import { writeSyntheticLog } from "../test/support/execution-log";
 import { measureOverhead, type StepFigures } from "./overhead";
 import { median, runNode } from "./proc";
 import { dispatchScenario, issueCommentScenario, prCommentScenario, type Scenario } from "./scenarios";
+import { COMMENT_BYTES, measureScale, type ScaleRow } from "./scale";
 
 const REPS = Math.max(1, Number(process.env.BENCH_REPS ?? 3) || 3);
 const COLD_RUNS = 11;
@@ -59,8 +64,15 @@ export type Results = {
   prCoverage: { files: { read: number; total: number }; comments: { read: number; total: number } };
   coldStartMs: Record<string, number>;
   executionLog: { mb: number; bytes: number; finishMs: number; peakRssMb: number }[];
+  scale?: ScaleRow[];
   preV1: typeof PRE_V1;
 };
+
+/** action.yml's default context_budget_tokens. */
+function defaultBudget(): number {
+  const m = /context_budget_tokens:[\s\S]*?default: "(\d+)"/.exec(readFileSync(path.join(ROOT, "action.yml"), "utf8"));
+  return Number(m?.[1] ?? Number.NaN);
+}
 
 const out = (line = "") => process.stdout.write(`${line}\n`);
 const round = (n: number) => Math.round(n);
@@ -188,7 +200,19 @@ function targets(r: Results): Array<{ what: string; got: string; target: string;
   const cold = Math.max(...ENTRYPOINTS.map((e) => r.coldStartMs[e] ?? Number.POSITIVE_INFINITY));
   const log200 = r.executionLog.find((l) => l.mb === 200);
   const readsAll = r.prCoverage.files.read === r.prCoverage.files.total && r.prCoverage.comments.read === r.prCoverage.comments.total;
+  const scale = r.scale ?? [];
+  const overBudget = scale.filter((s) => s.promptTokens > s.budget);
   return [
+    ...(scale.length
+      ? [
+          {
+            what: "Scaling: the prompt stays within the context budget at every size",
+            got: scale.map((s) => `${s.promptTokens}`).join(" / "),
+            target: `≤ ${scale[0]!.budget}`,
+            ok: overBudget.length === 0,
+          },
+        ]
+      : []),
     {
       what: "PR comment at 100 ms: sequential Gitea round trips before the run step",
       got: pr100 ? `${pr100.prepare.depth}` : "n/a",
@@ -246,6 +270,32 @@ function print(r: Results): void {
     ["log", "bytes", "finish", "peak RSS"],
     r.executionLog.map((l) => [`${l.mb} MB`, `${l.bytes}`, `${l.finishMs} ms`, `${l.peakRssMb} MB`]),
   );
+  if (r.scale?.length) {
+    out();
+    out(
+      `Scaling: prepare (a process) on a comment to a pull request of N changed files and M comments of ${COMMENT_BYTES} bytes, 0 ms latency, ` +
+        `context budget ${r.scale[0]!.budget} tokens (the default). Read = comments and changed files read from Gitea; shown = in the prompt. ` +
+        "The wall time includes the emulator building each answer (it runs in this process); prepare's CPU time is its own.",
+    );
+    table(
+      ["files / comments", "prompt tokens", "prepare wall", "prepare CPU", "Gitea requests", "peak RSS", "read: comments / files", "shown: comments / files", "CPU ms per 1k read", "MB per 1k read"],
+      r.scale.map((s) => {
+        const read = (s.commentsRead + s.filesRead) / 1000;
+        return [
+          `${s.files} / ${s.comments}`,
+          `${s.promptTokens}`,
+          `${s.prepareMs} ms`,
+          `${s.prepareCpuMs} ms`,
+          `${s.requests}`,
+          `${s.peakRssMb} MB`,
+          `${s.commentsRead} / ${s.filesRead}`,
+          `${s.commentsShown} / ${s.filesListed}`,
+          `${Math.round(s.prepareCpuMs / read)}`,
+          `${(s.peakRssMb / read).toFixed(1)}`,
+        ];
+      }),
+    );
+  }
   out();
   out("Targets");
   table(
@@ -271,6 +321,14 @@ function flatten(r: Results): Map<string, number> {
   for (const l of r.executionLog) {
     m.set(`${l.mb} MB log: finish ms`, l.finishMs);
     m.set(`${l.mb} MB log: peak RSS MB`, l.peakRssMb);
+  }
+  for (const s of r.scale ?? []) {
+    const k = `scale ${s.files} files / ${s.comments} comments`;
+    m.set(`${k}: prompt tokens`, s.promptTokens);
+    m.set(`${k}: prepare ms`, s.prepareMs);
+    m.set(`${k}: prepare CPU ms`, s.prepareCpuMs);
+    m.set(`${k}: requests`, s.requests);
+    m.set(`${k}: peak RSS MB`, s.peakRssMb);
   }
   return m;
 }
@@ -316,6 +374,11 @@ async function main(): Promise<void> {
     const { rows, prCoverage } = await overhead(world);
     process.stderr.write("bench: execution logs…\n");
     const executionLog = await executionLogs(world);
+    let scale: ScaleRow[] | undefined;
+    if (process.env.BENCH_SCALE !== "0") {
+      process.stderr.write("bench: scaling…\n");
+      scale = await measureScale(world, defaultBudget(), (m) => process.stderr.write(`${m}\n`));
+    }
     results = {
       schema: 1,
       date: new Date().toISOString(),
@@ -327,6 +390,7 @@ async function main(): Promise<void> {
       prCoverage,
       coldStartMs,
       executionLog,
+      ...(scale ? { scale } : {}),
       preV1: PRE_V1,
     };
   } finally {

@@ -59,6 +59,7 @@ export const INPUT_RULES: Record<InputName, string> = {
   gitea_server_url: "Empty, or an `http://` or `https://` URL with a host and no user name, password, query or fragment (a password would be published in every link); a path (Gitea under a sub-path) is fine.",
   path_to_claude_code_executable: `Empty, or the path of an executable file; the CLI used (this one, else \`claude\` on PATH, else ~/.local/bin/claude) must print a version of at least ${PINS.minCliVersion} (PINS.md, "Minimum Claude Code CLI").`,
   show_full_output: BOOL,
+  context_budget_tokens: "A whole number of estimated tokens, at least 4000 (`_` and `,` as digit separators are ignored); default 60000 (docs/context-budget.md).",
   progress_secret: `Empty, or at least ${PROGRESS_SECRET_MIN_LENGTH} characters with no blank, line break or control character (e.g. \`openssl rand -hex 32\`). Never shown.`,
   progress_audience: "Empty, or one line of at most 512 characters.",
   subprocess_sandbox: "`auto`, `true` or `false` (any case).",

@@ -89,6 +89,18 @@ export const positiveInt = z.string().transform((v, ctx) => {
   return Number(s);
 });
 
+/** The smallest context budget: the instructions alone take about 2,000 tokens. */
+export const MIN_CONTEXT_BUDGET = 4000;
+
+export const budgetTokens = z.string().transform((v, ctx) => {
+  const s = v.trim().replace(/[_,]/g, "");
+  if (!/^\d+$/.test(s) || Number(s) < MIN_CONTEXT_BUDGET) {
+    ctx.addIssue({ code: "custom", message: `expected a whole number of tokens of at least ${MIN_CONTEXT_BUDGET} (action.yml's default is 60000), got ${show(v)}` });
+    return z.NEVER;
+  }
+  return Number(s);
+});
+
 export const minutes = z.string().transform((v, ctx) => {
   const s = v.trim();
   const n = Number(s);

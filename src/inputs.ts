@@ -8,6 +8,7 @@ import * as z from "zod";
 import { PROGRESS_SECRET_MIN_LENGTH, loginProblem } from "./input-rules";
 import {
   bool,
+  budgetTokens,
   branchName,
   branchPrefix,
   credentials,
@@ -32,7 +33,7 @@ import {
   trimmed,
 } from "./input-values";
 
-export { splitList } from "./input-values";
+export { MIN_CONTEXT_BUDGET, splitList } from "./input-values";
 
 /** One problem with one input; messages never repeat a secret's value. */
 export type InputProblem = { input: string; message: string };
@@ -116,6 +117,7 @@ const schema = z.object({
   gitea_server_url: publicUrl,
   path_to_claude_code_executable: oneLine("the path of the claude CLI", 4096),
   show_full_output: bool,
+  context_budget_tokens: budgetTokens,
   progress_secret: secret(`a shared secret of at least ${PROGRESS_SECRET_MIN_LENGTH} characters (e.g. openssl rand -hex 32)`, PROGRESS_SECRET_MIN_LENGTH),
   progress_audience: oneLine("an OIDC audience such as https://api.example.com", 512),
   progress_allowed_hosts: hostList,

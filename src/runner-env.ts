@@ -12,6 +12,8 @@ export type RunnerEnv = {
   apiUrl: string;
   runId: string;
   runNumber: string;
+  /** GITHUB_RUN_ATTEMPT ("1" for the first attempt; "" when the runner does not say). */
+  runAttempt: string;
   runnerTemp: string;
   actionPath: string;
   /** The job token (`github.token`), passed by action.yml as GITHUB_TOKEN. */
@@ -40,6 +42,7 @@ export function readRunnerEnv(env: Env = process.env): RunnerEnv {
     apiUrl: (env.GITHUB_API_URL || `${serverUrl}/api/v1`).replace(/\/+$/, ""),
     runId: env.GITHUB_RUN_ID ?? "",
     runNumber: env.GITHUB_RUN_NUMBER ?? env.GITHUB_RUN_ID ?? "",
+    runAttempt: env.GITHUB_RUN_ATTEMPT ?? "",
     runnerTemp: need("RUNNER_TEMP"),
     actionPath: env.GITHUB_ACTION_PATH ?? "",
     jobToken: env.GITHUB_TOKEN ?? "",

@@ -33,6 +33,8 @@ export type RunState = {
     isNew: boolean;
     /** Push target when the branch is a fork PR's head we cannot push to. */
     pushable: boolean;
+    /** A branch name only this run uses: where its commits go when `name` moved on under it. */
+    fallback?: string;
   };
   /** Where prepare saved the credentials it took out of `.git/config`; finish puts them back. */
   gitCredentialsFile?: string;

@@ -38,6 +38,8 @@ export const FINISH_OUTPUTS = {
   conclusion: "conclusion",
   sessionId: "session_id",
   branchName: "branch_name",
+  /** Set only when a new comment replaced a tracking comment that could not be edited. */
+  commentId: "comment_id",
 } as const;
 
 /** Env action.yml gives the finish step, mapped from prepare's and the run step's outputs. */

@@ -6,13 +6,13 @@
  */
 import { access } from "node:fs/promises";
 import { join } from "node:path";
-import { authEnv, pushWorkBranch, remoteUrl } from "../boundary/push";
+import { authEnv, fetchBranches, pushWorkBranch, remoteUrl } from "../boundary/push";
 import { readTimeoutMarker } from "../claude/executable";
 import { readExecutionLog, type ExecutionSummary } from "../claude/log";
 import { renderStepSummary, type Conclusion } from "../claude/summary";
 import { finalUpdate } from "../dispatch/messages";
 import { ProgressClient, describeDelivery } from "../dispatch/progress";
-import { GiteaClient } from "../gitea/client";
+import { GiteaClient, GiteaError } from "../gitea/client";
 import { GIT_STALL_ENV, Git, finalizeBranch, spawnRunner, type BranchOutcome, type RemoteBranches } from "../gitea/git";
 import { links as linksFor } from "../gitea/links";
 import { extractClaudeText, finalBody, type FinalState, type LinkSet } from "../gitea/tracking";
@@ -24,6 +24,7 @@ import type { EventContext } from "../gitea/context";
 import { FINISH_ENV, FINISH_OUTPUTS } from "../steps";
 import { describeError } from "./errors";
 import type { StepDeps } from "./deps";
+import { writeFinalComment } from "./final-comment";
 import { settle } from "./settle";
 import { restoreRun, stopRunBroker } from "./finish/cleanup";
 import { loadVerifiedState, progressTarget, readEventContext, verifiedComment } from "./finish/trust";
@@ -98,9 +99,10 @@ export async function finish(deps: FinishDeps): Promise<number> {
     const settled = await branchP;
     if (settled.ok) {
       branch = settled.value;
-      if (branch.note) io.warning(branch.note);
+      if (branch.note && !branch.movedFrom) io.warning(branch.note);
       if (branch.deleted) io.info(`Deleted ${state.branch.name}: it got no commits.`);
-      if (branch.pushed) io.info(`Pushed Claude's unpushed commits to ${state.branch.name}.`);
+      if (branch.pushed) io.info(`Pushed Claude's unpushed commits to ${branch.branch}.`);
+      if (branch.movedFrom) io.warning(`${branch.note ?? `${branch.movedFrom} moved on; Claude's commits are on ${branch.branch}`}.`);
     } else {
       problems.push(`settling the branch: ${describeError(settled.error)}`);
     }
@@ -118,10 +120,13 @@ export async function finish(deps: FinishDeps): Promise<number> {
 
   // 3. The tracking comment: always brought to a final state, which names what failed here.
   const current = currentP ? await currentP : undefined;
-  if (current && !current.ok) problems.push(`reading the tracking comment: ${describeError(current.error)}`);
+  // A deleted comment (404) is replaced below; any other failure to read it is a problem of this run.
+  const deleted = current !== undefined && !current.ok && current.error instanceof GiteaError && current.error.status === 404;
+  if (current && !current.ok && !deleted) problems.push(`reading the tracking comment: ${describeError(current.error)}`);
   if (problems.length) outcome = finishFailed(decided, problems);
-  // An unverified comment is never edited (it may not be this run's).
-  if (commentId !== undefined && current?.ok) {
+  // An unverified comment is never edited nor removed (it may not be this run's): a deleted one, or one
+  // that could not be read back and verified, is replaced by a new comment holding the final state.
+  if (commentId !== undefined && (current?.ok || state.entity)) {
     try {
       const body = finalBody({
         state: outcome.state,
@@ -129,9 +134,19 @@ export async function finish(deps: FinishDeps): Promise<number> {
         durationMs,
         ...(summary?.costUsd !== undefined ? { costUsd: summary.costUsd } : {}),
         links: linkSet,
-        claudeText: extractClaudeText(current.value.body),
+        // When the comment cannot be read back, Claude's final answer from the log stands in for its text.
+        claudeText: current?.ok ? extractClaudeText(current.value.body) : (summary?.result?.text ?? ""),
+        ...(branch?.movedFrom && branch.note ? { notes: [`${branch.note}.`] } : {}),
       });
-      await client.editComment(commentId, io.redactor.redact(body));
+      const final = await writeFinalComment(client, {
+        id: commentId,
+        index: state.entity?.number ?? 0,
+        body: io.redactor.redact(body),
+        ...(current?.ok ? {} : { unreadable: deleted ? "deleted" : "unverified" }),
+      });
+      for (const w of final.warnings) io.warning(w);
+      problems.push(...final.problems);
+      if (final.id !== undefined && final.id !== commentId) io.setOutput(FINISH_OUTPUTS.commentId, String(final.id));
     } catch (error) {
       problems.push(`updating the tracking comment: ${describeError(error)}`);
     }
@@ -245,7 +260,11 @@ function finishFailed(outcome: Outcome, problems: string[]): Outcome {
   return fail(`${before}, but finishing the run failed: ${problems.join("; ")}`);
 }
 
-/** Branch reads and deletes over the API; a delete the API keeps refusing is done with git, so no unused branch is left behind. */
+/**
+ * Branch reads and deletes over the API (a delete the API keeps refusing is
+ * done with git, so no unused branch is left behind); pushes and fetches of
+ * this repository through src/boundary/push.ts.
+ */
 function remoteBranches(
   client: GiteaClient,
   git: Git,
@@ -255,7 +274,11 @@ function remoteBranches(
 ): RemoteBranches {
   return {
     branch: (name) => client.branch(name),
-    push: (branch) => pushWorkBranch({ workspace: git.cwd, remote, branch: branch.name, startSha: branch.startSha, env: { ...GIT_STALL_ENV, ...env } }),
+    async push(branch, target) {
+      const pushed = await pushWorkBranch({ workspace: git.cwd, remote, branch: branch.name, ...(target ? { target } : {}), startSha: branch.startSha, env: { ...GIT_STALL_ENV, ...env } });
+      return { ok: pushed.ok, message: pushed.message, ...(!pushed.ok && pushed.reason === "non-fast-forward" ? { nonFastForward: true } : {}) };
+    },
+    fetch: async (name) => (await fetchBranches({ workspace: git.cwd, remote, branches: [name], env: { ...GIT_STALL_ENV, ...env } })).ok,
     async deleteBranch(name) {
       try {
         await client.deleteBranch(name);
@@ -277,6 +300,11 @@ async function branchLinks(
 ): Promise<LinkSet> {
   if (!state.branch || !branch?.branch) return {};
   const set: LinkSet = { branch: { name: branch.branch, url: links.branch(branch.branch) } };
+  if (branch.movedFrom) {
+    // The work is on a branch of its own: offer to merge it into the branch it was meant for.
+    set.compare = links.compare(state.branch.isNew ? state.branch.base : branch.movedFrom, branch.branch);
+    return set;
+  }
   if (state.branch.isNew) {
     const open = await client.openPulls().catch((error: unknown) => {
       warn(`Could not look for a pull request from ${branch.branch} (${describeError(error)}); linking the compare view instead.`);

@@ -42,6 +42,7 @@ import { reportEarlyFailure } from "./prepare/early-failure";
 import { PrepareContext, type PrepareDeps } from "./prepare/context";
 import { readEvent } from "./prepare/event";
 import { gather } from "./prepare/gather";
+import { imageDir, withImages } from "./prepare/images";
 import { decidePermission } from "./prepare/permission";
 import { prepareBranch } from "./prepare/branch";
 import { sendProgress } from "./prepare/progress";
@@ -207,6 +208,8 @@ async function phases(run: PrepareContext): Promise<number> {
   const commentP = settle(entity ? trackingComment(run, client, entity.entity.number, runUrl, gathered.sticky) : Promise.resolve(undefined));
   const branchP = settle(prepareBranch(run, ctx, mode, gathered.pull ? gathered.pull.then(unwrap) : Promise.resolve(undefined)));
   const progressP = settle(ctx.kind === "dispatch" && state.progress ? sendProgress(run, startUpdate({ description: ctx.description })) : Promise.resolve());
+  // The images of the issue or pull request download beside round 2 (a failed read of the data is reported in phase 8).
+  const dataP = gathered.data?.then((d) => (d.ok && d.value.images?.length ? settle(withImages(run, client, d.value, base.base)) : d));
   const [commentR, branchR, progressR] = await Promise.all([commentP, branchP, progressP]);
   const comment = commentR.ok ? commentR.value : undefined;
   if (comment) {
@@ -227,11 +230,12 @@ async function phases(run: PrepareContext): Promise<number> {
   await run.saveState();
 
   // 8. The prompt.
-  const data: EntityData | undefined = gathered.data ? unwrap(await gathered.data) : undefined;
+  const data: EntityData | undefined = dataP ? unwrap(await dataP) : undefined;
   const prompt = await writePrompt(run, { ctx, mode, data, commentId: comment?.id, branch: branch?.work, publicUrl: base.base, runUrl });
 
   // 9. The trust boundary (broker, checked git, launcher, permission rules), then the MCP config,
   // tool lists, settings and claude_args.
+  const readDirs = data?.images?.some((i) => i.file) ? [imageDir(runner.runnerTemp)] : [];
   const boundary = await setUpBoundary(run, {
     ctx,
     state,
@@ -240,9 +244,10 @@ async function phases(run: PrepareContext): Promise<number> {
     commentId: comment?.id,
     publicUrl: base.base,
     protectedPaths: branch?.restored?.protectedPaths ?? [],
-    readDirs: [],
+    // The downloaded images: Claude may read them (an additional directory, read-only).
+    readDirs,
   });
-  const files = await writeFiles(run, plan, ctx, state, branch?.work, boundary);
+  const files = await writeFiles(run, plan, ctx, state, branch?.work, boundary, readDirs);
   for (const note of files.notices) io.notice(note);
   if (runner.home) state.homeSettings = await snapshotHomeSettings(runner.home, run.workDir);
 

@@ -56,6 +56,12 @@ export type PushOptions = {
   workspace: string;
   remote: GitRemote;
   branch: string;
+  /**
+   * The branch of this repository to push to; default `branch`. finish gives
+   * the run's own fallback branch when the working branch moved on under the
+   * run (src/gitea/git.ts pushWork).
+   */
+  target?: string;
   /** The commit the branch started from; what is pushed must contain it. */
   startSha: string;
   /** Environment for git without any secret (PATH, HOME, …). */
@@ -89,22 +95,23 @@ export async function pushWorkBranch(o: PushOptions): Promise<PushOutcome> {
       message: `'${o.branch}' no longer contains ${o.startSha.slice(0, 12)}, the commit it started from; history cannot be rewritten on Gitea. Put the changes back on top of it (e.g. git reset --soft ${o.startSha.slice(0, 12)} and commit again).`,
     };
   }
-  const result = await git.tryRun(withHardening(["push", "--porcelain", "--no-verify", o.remote.url, `${sha}:refs/heads/${o.branch}`]));
-  const line = result.stdout.split("\n").find((l) => l.includes(`refs/heads/${o.branch}`)) ?? "";
+  const target = o.target ?? o.branch;
+  const result = await git.tryRun(withHardening(["push", "--porcelain", "--no-verify", o.remote.url, `${sha}:refs/heads/${target}`]));
+  const line = result.stdout.split("\n").find((l) => l.includes(`refs/heads/${target}`)) ?? "";
   if (result.code === 0) {
     const upToDate = line.startsWith("=");
-    return { ok: true, sha, status: upToDate ? "up-to-date" : "pushed", message: upToDate ? `'${o.branch}' is up to date on Gitea.` : `Pushed ${sha.slice(0, 12)} to '${o.branch}'.` };
+    return { ok: true, sha, status: upToDate ? "up-to-date" : "pushed", message: upToDate ? `'${target}' is up to date on Gitea.` : `Pushed ${sha.slice(0, 12)} to '${target}'.` };
   }
   if (/non-fast-forward|fetch first|\(stale info\)/.test(line + result.stderr)) {
     return {
       ok: false,
       sha,
       reason: "non-fast-forward",
-      message: `Gitea refused the push: '${o.branch}' has commits this run does not have (someone pushed meanwhile). Nothing was overwritten.`,
+      message: `Gitea refused the push: '${target}' has commits this run does not have (someone pushed meanwhile). Nothing was overwritten.`,
     };
   }
   const why = lastLine(line.replace(/^[!]\s*/, "")) || lastLine(result.stderr) || `git push exited with ${result.code}`;
-  return { ok: false, sha, reason: line.startsWith("!") ? "rejected" : "failed", message: `Gitea refused the push to '${o.branch}': ${why}` };
+  return { ok: false, sha, reason: line.startsWith("!") ? "rejected" : "failed", message: `Gitea refused the push to '${target}': ${why}` };
 }
 
 export type FetchOptions = Pick<PushOptions, "workspace" | "remote" | "env" | "runner"> & {

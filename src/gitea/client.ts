@@ -12,6 +12,7 @@ import {
   retryAfterMs,
   sleep as realSleep,
   type HttpResponse,
+  type HttpStream,
   type HttpTransport,
   type RetryPolicy,
 } from "./http";
@@ -83,6 +84,9 @@ type CallOptions<T> = {
 };
 
 export type Result<T> = { status: number; data: T; headers: HttpResponse["headers"] };
+
+/** One page of a list; `total` is the server's X-Total-Count when it sent one. */
+export type Page<T> = { items: T[]; total?: number };
 
 export class GiteaClient {
   readonly owner: string;
@@ -175,6 +179,94 @@ export class GiteaClient {
   }
 
   /** Every item of a paginated list: page 1 first, the remaining pages in parallel. */
+  /** One page of a paginated list, with the server's total when it sends one. */
+  async page<T>(route: RouteName, params: Params, query: Query, page: number, limit = PAGE_LIMIT): Promise<Page<T>> {
+    const res = await this.call<T[]>(route, params, { query: { ...query, page, limit } });
+    const header = res.headers.get("x-total-count");
+    const total = header !== null && header !== "" && Number.isFinite(Number(header)) ? Number(header) : undefined;
+    return { items: res.data ?? [], ...(total !== undefined ? { total } : {}) };
+  }
+
+  /**
+   * The first `max` items of a paginated list (every item when there are no
+   * more), and how many there are: page 1 first, then the pages still needed,
+   * in parallel. Reading stops at `max`, so a list of any length costs at most
+   * ceil(max / PAGE_LIMIT) requests.
+   */
+  async upTo<T>(route: RouteName, params: Params, query: Query, limit: number | ((total: number) => number)): Promise<{ items: T[]; total: number }> {
+    const first = await this.page<T>(route, params, query, 1);
+    const items = [...first.items];
+    const max = typeof limit === "number" ? limit : limit(first.total ?? Number.POSITIVE_INFINITY);
+    if (first.total === undefined) {
+      // No total: keep reading while pages come back full.
+      let last = first.items;
+      for (let page = 2; last.length >= PAGE_LIMIT && items.length < max; page++) {
+        last = (await this.page<T>(route, params, query, page)).items;
+        items.push(...last);
+      }
+      const total = last.length >= PAGE_LIMIT ? Math.max(items.length, max + 1) : items.length;
+      return { items: items.slice(0, max), total };
+    }
+    const wanted = Math.min(first.total, max);
+    const pages = Math.ceil(wanted / PAGE_LIMIT);
+    const rest = Array.from({ length: Math.max(0, pages - 1) }, (_, i) => i + 2);
+    for (let i = 0; i < rest.length; i += PAGE_CONCURRENCY) {
+      const batch = await Promise.all(rest.slice(i, i + PAGE_CONCURRENCY).map((page) => this.page<T>(route, params, query, page)));
+      for (const p of batch) items.push(...p.items);
+    }
+    return { items: items.slice(0, max), total: Math.max(first.total, Math.min(items.length, max)) };
+  }
+
+  /** The web base of the server (`<server>` of `<server>/api/v1`). */
+  get serverUrl(): string {
+    return this.apiUrl.replace(/\/api\/v1$/, "");
+  }
+
+  /**
+   * A GET on this Gitea server whose body is read as a stream (a file, a
+   * diff). The token goes only to this server: a URL elsewhere is refused, and
+   * a redirect is followed only while it stays on this server (a redirect
+   * elsewhere, e.g. to object storage, is an error naming where it led).
+   * Transient failures before the body starts are retried like other calls.
+   */
+  async openStream(url: string, name: string, options: { accept?: string } = {}): Promise<HttpStream> {
+    const open = this.transport.open?.bind(this.transport);
+    if (!open) throw new GiteaError(name, undefined, "this transport cannot stream");
+    const origin = new URL(this.serverUrl).origin;
+    let target = url;
+    let lastProblem = "";
+    for (let attempt = 1, redirects = 0; attempt <= this.retry.attempts; ) {
+      const here = new URL(target);
+      if (here.origin !== origin) throw new GiteaError(name, undefined, `refused: ${here.origin} is not this Gitea server (${origin})`);
+      const headers: Record<string, string> = { accept: options.accept ?? "*/*" };
+      if (this.token) headers.authorization = `token ${this.token}`;
+      let res: HttpStream;
+      try {
+        res = await open({ method: "GET", url: target, headers, timeoutMs: this.retry.timeoutMs });
+      } catch (error) {
+        if (!(error instanceof NetworkError)) throw error;
+        lastProblem = error.message;
+        if (attempt === this.retry.attempts) break;
+        await this.backoff(name, attempt++, undefined, lastProblem);
+        continue;
+      }
+      if (res.status >= 300 && res.status < 400 && res.headers.get("location")) {
+        await res.cancel();
+        const next = new URL(res.headers.get("location")!, target);
+        if (next.origin !== origin) throw new GiteaError(name, res.status, `redirected to another host (${next.origin}); not followed`);
+        if (++redirects > 3) throw new GiteaError(name, res.status, "too many redirects");
+        target = next.href;
+        continue;
+      }
+      if (res.status >= 200 && res.status < 300) return res;
+      await res.cancel();
+      lastProblem = `HTTP ${res.status}`;
+      if (!isTransientStatus(res.status) || attempt === this.retry.attempts) throw new GiteaError(name, res.status, lastProblem);
+      await this.backoff(name, attempt++, retryAfterMs(res.headers.get("retry-after")), lastProblem);
+    }
+    throw new GiteaError(name, undefined, `${lastProblem} (after ${this.retry.attempts} attempts)`);
+  }
+
   async all<T>(route: RouteName, params: Params = {}, query: Query = {}): Promise<T[]> {
     const first = await this.call<T[]>(route, params, { query: { ...query, page: 1, limit: PAGE_LIMIT } });
     const items = [...(first.data ?? [])];
@@ -256,6 +348,10 @@ export class GiteaClient {
   async editComment(id: number, body: string): Promise<GiteaComment> {
     return (await this.call<GiteaComment>("editComment", { id }, { body: { body } })).data;
   }
+  /** Deletes a comment; true when it was there (404: already gone). */
+  async deleteComment(id: number): Promise<boolean> {
+    return (await this.call<unknown>("deleteComment", { id }, { accept: [404] })).status !== 404;
+  }
   async issueAssets(index: number): Promise<GiteaAttachment[]> {
     return (await this.call<GiteaAttachment[]>("issueAssets", { index })).data ?? [];
   }
@@ -267,6 +363,24 @@ export class GiteaClient {
   }
   async pullFiles(index: number): Promise<GiteaChangedFile[]> {
     return this.all<GiteaChangedFile>("pullFiles", { index });
+  }
+  async pullFilesPage(index: number, page: number, limit = PAGE_LIMIT): Promise<Page<GiteaChangedFile>> {
+    return this.page<GiteaChangedFile>("pullFiles", { index }, {}, page, limit);
+  }
+  /** The first `max` changed files (a number, or one chosen from the total) and how many there are. */
+  async pullFilesUpTo(index: number, max: number | ((total: number) => number)): Promise<{ items: GiteaChangedFile[]; total: number }> {
+    return this.upTo<GiteaChangedFile>("pullFiles", { index }, {}, max);
+  }
+  async pullCommitsPage(index: number, page: number, limit = PAGE_LIMIT): Promise<Page<GiteaCommit>> {
+    return this.page<GiteaCommit>("pullCommits", { index }, { verification: false, files: false }, page, limit);
+  }
+  async pullReviewsPage(index: number, page: number, limit = PAGE_LIMIT): Promise<Page<GiteaReview>> {
+    return this.page<GiteaReview>("pullReviews", { index }, {}, page, limit);
+  }
+  /** The pull request's whole diff, as a stream (see pull-diff.ts for one file's part of it). */
+  async pullDiffStream(index: number): Promise<HttpStream> {
+    const url = this.url("pullDiff", { index, diffType: "diff" });
+    return this.openStream(url, `GET ${url.slice(this.apiUrl.length)}`, { accept: "text/plain" });
   }
   async pullCommits(index: number): Promise<GiteaCommit[]> {
     return this.all<GiteaCommit>("pullCommits", { index }, { verification: false, files: false });

@@ -1,12 +1,19 @@
 /**
  * The context Claude gets about an issue or pull request, read over REST in
- * parallel (every page), with untrusted text sanitized before it can reach a
- * prompt. Only comments created before the trigger are kept; one edited
- * after the trigger shows no text (its author may have changed it since the
- * requester read it). The trigger, title and body are the event's own text.
+ * parallel, with untrusted text sanitized before it can reach a prompt. Only
+ * comments created before the trigger are kept; one edited after the trigger
+ * shows no text (its author may have changed it since the requester read it).
+ * The trigger, title and body are the event's own text.
+ *
+ * What is read scales with what the prompt can hold: every comment and review
+ * (Gitea lists an issue's comments in one answer, not in pages, on 1.22–1.25),
+ * the changed files up to `maxFiles` (the rest are only counted), and the
+ * first page of commits (the prompt shows their count). `totals` says how many
+ * of each there are, so the prompt can say exactly what it left out.
  */
-import type { GiteaClient } from "./client";
+import { GiteaError, type GiteaClient } from "./client";
 import type { Entity, TriggerSource } from "./context";
+import { embeddedImageUrls, looksLikeImage } from "./media";
 import type { GiteaAttachment, GiteaComment, GiteaReviewComment } from "./types";
 import { sanitizeUntrusted } from "../text/sanitize";
 import { TRACKING_MARKER } from "./tracking";
@@ -44,7 +51,28 @@ export type ChangedFileData = {
 
 export type CommitData = { sha: string; message: string; author: string };
 
-export type AttachmentData = { name: string; url: string; on: string };
+export type AttachmentData = { name: string; url: string; on: string; size?: number };
+
+/**
+ * An image attached to or embedded in the entity, a comment or a review.
+ * prepare downloads it (see images.ts) and fills in `file` (and `type`,
+ * `size`), or says in `skipped` why it did not.
+ */
+export type ImageData = {
+  /** Where it appeared: "issue", "pull request", "comment 123", "review 45", "review comment 67". */
+  on: string;
+  /** As written (absolute, or relative to the server) or the attachment's download URL. */
+  url: string;
+  /** The attachment's file name, for attached images. */
+  name?: string;
+  file?: string;
+  type?: string;
+  size?: number;
+  skipped?: string;
+};
+
+/** How many there are of each list, whether or not all of it was read. */
+export type EntityTotals = { comments: number; reviews: number; files: number; commits: number };
 
 export type PullData = {
   headRef: string;
@@ -67,10 +95,17 @@ export type EntityData = {
   reviews: ReviewData[];
   files: ChangedFileData[];
   commits: CommitData[];
+  /** Attachments that are not images Claude can read (listed with name, type and size). */
   attachments: AttachmentData[];
+  /** Images to download (prepare) and to show; absent: none. */
+  images?: ImageData[];
+  /** Absent: the lists above are complete (see totalsOf). */
+  totals?: EntityTotals;
   pull?: PullData;
   /** The trigger's text, sanitized (empty for assignment/label triggers). */
   triggerBody: string;
+  /** The trigger comment's id (its images are "on" `comment <id>`). */
+  triggerCommentId?: number;
   triggerAuthor: string;
   triggerAuthorName?: string;
 };
@@ -79,26 +114,66 @@ const attachment = (on: string) => (a: GiteaAttachment): AttachmentData => ({
   name: sanitizeUntrusted(a.name),
   url: a.browser_download_url,
   on,
+  ...(a.size !== undefined ? { size: a.size } : {}),
 });
 
+/** Attachments split into images (to download) and other files (to list). */
+function sortAttachments(list: GiteaAttachment[], on: string, images: ImageData[], others: AttachmentData[]): void {
+  for (const a of list) {
+    if (looksLikeImage(a.name)) images.push({ on, url: a.browser_download_url, name: sanitizeUntrusted(a.name), ...(a.size !== undefined ? { size: a.size } : {}) });
+    else others.push(attachment(on)(a));
+  }
+}
+
 /**
- * Reads everything about the entity in parallel. `knownPull` lets prepare pass
- * a pull request it already fetched (to choose the branch) so it is not read twice.
+ * Images embedded in a text, unless already listed as an attachment of the
+ * same place. An attachment link is followed only to an attachment of this
+ * issue or pull request (or its comments): Gitea serves any attachment the
+ * token may read, and a link must not make the run fetch another
+ * repository's file for Claude.
  */
-export async function fetchEntityData(
-  client: GiteaClient,
-  entity: Entity,
-  trigger: TriggerSource,
-  options: { pull?: Promise<PullData | undefined>; self?: Promise<string | undefined> } = {},
-): Promise<EntityData> {
+function embedded(text: string, on: string, images: ImageData[], known: Set<string>): void {
+  for (const url of embeddedImageUrls(text)) {
+    if (images.some((i) => i.on === on && (i.url === url || sameAttachment(i.url, url)))) continue;
+    const uuid = uuidOf(url);
+    images.push(uuid !== undefined && !known.has(uuid) ? { on, url, skipped: "not an attachment of this issue or pull request" } : { on, url });
+  }
+}
+
+const uuidOf = (url: string) => /\/attachments\/([0-9a-f-]{36})(?:[/?#]|$)/i.exec(url)?.[1]?.toLowerCase();
+const sameAttachment = (a: string, b: string) => uuidOf(a) !== undefined && uuidOf(a) === uuidOf(b);
+
+/** With attachments disabled on the server, the assets routes answer 404: there is nothing to get. */
+async function assetsOrNone(read: Promise<GiteaAttachment[]>): Promise<GiteaAttachment[]> {
+  try {
+    return await read;
+  } catch (error) {
+    if (error instanceof GiteaError && error.status === 404) return [];
+    throw error;
+  }
+}
+
+export type FetchOptions = {
+  /** A pull request prepare already fetched (to choose the branch), so it is not read twice. */
+  pull?: Promise<PullData | undefined>;
+  /** Read at most this many changed files (the rest are counted), or as many as this says for the total; default: all. */
+  maxFiles?: number | ((total: number) => number);
+  /** The token's user: what they wrote is Claude's own earlier work (marked, so a follow-up review does not repeat it). */
+  self?: Promise<string | undefined>;
+};
+
+/** Reads what the prompt needs about the entity, in parallel. */
+export async function fetchEntityData(client: GiteaClient, entity: Entity, trigger: TriggerSource, options: FetchOptions = {}): Promise<EntityData> {
   const n = entity.number;
   const before = trigger.kind === "comment" ? trigger.createdAt : undefined;
 
   const commentsP = client.issueComments(n);
-  const issueAssetsP = client.issueAssets(n);
+  const issueAssetsP = assetsOrNone(client.issueAssets(n));
   const pullP = entity.isPR ? (options.pull ?? readPull(client, n)) : Promise.resolve(undefined);
-  const filesP = entity.isPR ? client.pullFiles(n) : Promise.resolve([]);
-  const commitsP = entity.isPR ? client.pullCommits(n) : Promise.resolve([]);
+  const none = { items: [], total: 0 };
+  const filesP = entity.isPR ? client.pullFilesUpTo(n, options.maxFiles ?? Number.POSITIVE_INFINITY) : Promise.resolve(none);
+  // The prompt shows how many commits there are, not the commits: the first page and its total say it.
+  const commitsP = entity.isPR ? client.pullCommitsPage(n, 1) : Promise.resolve(none);
   const reviewsP = entity.isPR
     ? client.pullReviews(n).then((reviews) =>
         Promise.all(
@@ -123,9 +198,47 @@ export async function fetchEntityData(
   const mine = (login: string | undefined) => self !== undefined && login !== undefined && login.toLowerCase() === self.toLowerCase();
 
   const kept = comments.filter((c) => isBeforeTrigger(c, trigger, before));
-  const commentAssets = await Promise.all(
-    kept.filter((c) => /\/attachments\//.test(c.body)).map(async (c) => (await client.commentAssets(c.id)).map(attachment(`comment ${c.id}`))),
+  const title = sanitizeUntrusted(entity.title);
+  const body = sanitizeUntrusted(entity.body);
+  const keptData = kept.map((c) => ({ ...commentData(c, before), ...(mine(c.user?.login) && c.body.includes(TRACKING_MARKER) ? { own: true } : {}) }));
+  const reviewData = reviews.map(({ review, comments }) => ({
+    id: review.id,
+    author: review.user?.login ?? "unknown",
+    state: review.state,
+    body: sanitizeUntrusted(review.body ?? ""),
+    ...(review.submitted_at ? { submittedAt: review.submitted_at } : {}),
+    ...(review.commit_id ? { commitId: review.commit_id } : {}),
+    // A review request (state REQUEST_REVIEW) names the requested reviewer: it is nobody's review yet.
+    ...(mine(review.user?.login) && review.state !== "REQUEST_REVIEW" ? { own: true } : {}),
+    comments: comments.map(reviewComment),
+  }));
+  const triggerBody = "body" in trigger ? sanitizeUntrusted(trigger.body) : "";
+
+  // Images: attached (by file name, checked by content once downloaded) and embedded, in the order the prompt shows their places.
+  const images: ImageData[] = [];
+  const others: AttachmentData[] = [];
+  const where = entity.isPR ? "pull request" : "issue";
+  const known = new Set(
+    [...issueAssets, ...comments.flatMap((c) => c.assets ?? [])].map((a) => a.uuid?.toLowerCase() ?? uuidOf(a.browser_download_url)).filter((u): u is string => Boolean(u)),
   );
+  if (trigger.kind === "comment" && "body" in trigger) {
+    const own = comments.find((c) => c.id === trigger.commentId);
+    sortAttachments(own?.assets ?? [], `comment ${trigger.commentId}`, images, others);
+    embedded(triggerBody, `comment ${trigger.commentId}`, images, known);
+  }
+  sortAttachments(issueAssets, where, images, others);
+  embedded(body, where, images, known);
+  for (let i = kept.length - 1; i >= 0; i--) {
+    // A comment edited after the trigger shows nothing, its files included.
+    if (keptData[i]!.body === EDITED_AFTER_TRIGGER) continue;
+    sortAttachments(kept[i]!.assets ?? [], `comment ${kept[i]!.id}`, images, others);
+    embedded(keptData[i]!.body, `comment ${kept[i]!.id}`, images, known);
+  }
+  for (let i = reviewData.length - 1; i >= 0; i--) {
+    const r = reviewData[i]!;
+    embedded(r.body, `review ${r.id}`, images, known);
+    for (const c of r.comments) embedded(c.body, `review comment ${c.id}`, images, known);
+  }
 
   return {
     // Only sanitized text leaves this module, even through the entity itself.
@@ -136,35 +249,33 @@ export async function fetchEntityData(
       labels: entity.labels.map(sanitizeUntrusted),
       ...(entity.author.fullName ? { author: { ...entity.author, fullName: sanitizeUntrusted(entity.author.fullName) } } : {}),
     },
-    title: sanitizeUntrusted(entity.title),
-    body: sanitizeUntrusted(entity.body),
-    comments: kept.map((c) => ({ ...commentData(c, before), ...(mine(c.user?.login) && c.body.includes(TRACKING_MARKER) ? { own: true } : {}) })),
-    reviews: reviews.map(({ review, comments }) => ({
-      id: review.id,
-      author: review.user?.login ?? "unknown",
-      state: review.state,
-      body: sanitizeUntrusted(review.body ?? ""),
-      ...(review.submitted_at ? { submittedAt: review.submitted_at } : {}),
-      ...(review.commit_id ? { commitId: review.commit_id } : {}),
-      // A review request (state REQUEST_REVIEW) names the requested reviewer: it is nobody's review yet.
-      ...(mine(review.user?.login) && review.state !== "REQUEST_REVIEW" ? { own: true } : {}),
-      comments: comments.map(reviewComment),
-    })),
-    files: files.map((f) => ({
+    title,
+    body,
+    comments: keptData,
+    reviews: reviewData,
+    files: files.items.map((f) => ({
       path: f.filename,
       ...(f.previous_filename ? { previousPath: f.previous_filename } : {}),
       status: f.status,
       additions: f.additions,
       deletions: f.deletions,
     })),
-    commits: commits.map((c) => ({
+    commits: commits.items.map((c) => ({
       sha: c.sha,
       message: sanitizeUntrusted(c.commit.message.split("\n")[0] ?? ""),
       author: c.author?.login ?? c.commit.author?.name ?? "unknown",
     })),
-    attachments: [...issueAssets.map(attachment(entity.isPR ? "pull request" : "issue")), ...commentAssets.flat()],
+    attachments: others,
+    images,
+    totals: {
+      comments: kept.length,
+      reviews: reviews.length,
+      files: Math.max(files.total, files.items.length),
+      commits: Math.max(commits.total ?? commits.items.length, commits.items.length),
+    },
     ...(pull ? { pull } : {}),
-    triggerBody: "body" in trigger ? sanitizeUntrusted(trigger.body) : "",
+    triggerBody,
+    ...(trigger.kind === "comment" ? { triggerCommentId: trigger.commentId } : {}),
     triggerAuthor: trigger.author.login,
     ...(trigger.author.fullName ? { triggerAuthorName: sanitizeUntrusted(trigger.author.fullName) } : {}),
   };

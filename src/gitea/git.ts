@@ -5,6 +5,7 @@
  * (src/boundary/push.ts authEnv), never the repository's config.
  */
 import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
 
 export type CommandResult = { code: number; stdout: string; stderr: string };
 
@@ -77,14 +78,26 @@ export async function configureGit(git: Git, options: { name: string; email: str
 
 const pad = (n: number) => String(n).padStart(2, "0");
 
-/** `<prefix><kind>-<n>-YYYYMMDD-HHMM` (UTC), e.g. claude/issue-12-20260101-1200. */
-export function workBranchName(prefix: string, kind: "issue" | "pr" | "task", n: number | string | undefined, now: Date): string {
+/**
+ * What makes a branch name this run's own: `r<run id>` (`.<attempt>` for a
+ * re-run), or random hex when the runner gives no run id. Two runs on one
+ * issue at the same minute then still get two branches.
+ */
+export function runTag(runId: string, attempt: string, random: () => string = () => randomBytes(3).toString("hex")): string {
+  const id = runId.trim().replace(/[^0-9A-Za-z]/g, "");
+  if (!id) return random();
+  const a = attempt.trim().replace(/[^0-9]/g, "");
+  return a && a !== "1" && a !== "0" ? `r${id}.${a}` : `r${id}`;
+}
+
+/** `<prefix><kind>-<n>-YYYYMMDD-HHMM[-<tag>]` (UTC), e.g. claude/issue-12-20260101-1200-r4242. */
+export function workBranchName(prefix: string, kind: "issue" | "pr" | "task", n: number | string | undefined, now: Date, tag?: string): string {
   const stamp = `${now.getUTCFullYear()}${pad(now.getUTCMonth() + 1)}${pad(now.getUTCDate())}-${pad(now.getUTCHours())}${pad(now.getUTCMinutes())}`;
   const slug = n === undefined ? "" : String(n).toLowerCase().replace(/[^a-z0-9._-]+|\.{2,}/g, "-").replace(/^-+|-+$/g, "");
   // A correlation id like "task-7f3a" must not give "task-task-7f3a".
   const trimmed = slug.startsWith(`${kind}-`) ? slug.slice(kind.length + 1) : slug;
   const id = trimmed ? `-${trimmed.slice(0, 40).replace(/[-.]+$/, "")}` : "";
-  return `${prefix}${kind}${id}-${stamp}`;
+  return `${prefix}${kind}${id}-${stamp}${tag ? `-${tag}` : ""}`;
 }
 
 export type WorkBranch = {
@@ -93,6 +106,11 @@ export type WorkBranch = {
   startSha: string;
   isNew: boolean;
   pushable: boolean;
+  /**
+   * A branch name no other run uses: where this run's commits go when `name`
+   * moved on under it (another run pushed first) and they cannot go there.
+   */
+  fallback?: string;
 };
 
 /**
@@ -144,18 +162,60 @@ export type BranchOutcome = {
   commits: number;
   pushed: boolean;
   deleted: boolean;
+  /** Set when the work went to `branch` because the working branch (this name) had moved on. */
+  movedFrom?: string;
   note?: string;
 };
 
 export interface RemoteBranches {
   branch(name: string): Promise<{ commit: { id: string } } | undefined>;
   deleteBranch(name: string): Promise<void>;
-  /** Pushes the local working branch, fast-forward only (src/boundary/push.ts). */
-  push(branch: WorkBranch): Promise<{ ok: boolean; message: string }>;
+  /**
+   * Pushes the local working branch's commits to branch `target` of this
+   * repository (default: the working branch itself), fast-forward only
+   * (src/boundary/push.ts). `nonFastForward`: refused because the branch has
+   * commits this run does not have.
+   */
+  push(branch: WorkBranch, target?: string): Promise<{ ok: boolean; message: string; nonFastForward?: boolean }>;
+  /** Fetches branch `name` of this repository into refs/remotes/origin/<name>; false when it could not. */
+  fetch(name: string): Promise<boolean>;
+}
+
+export type PushWorkResult = { branch: string; pushed: boolean; movedFrom?: string; note?: string };
+
+/**
+ * Pushes the run's commits (the local working branch, at `sha`) to the
+ * working branch; when the branch moved on under the run (another run pushed
+ * first: not a fast-forward), commits someone already built on stay where they
+ * are, and others go to `branch.fallback`, a branch only this run uses: never
+ * over another run's work (no force), never lost.
+ *
+ *   { branch: name, pushed: true }            pushed to the working branch
+ *   { branch: name, pushed: false }           already in it (someone built on them)
+ *   { branch: fallback, movedFrom: name }     on the fallback branch instead (note says so)
+ *   { branch: "", note }                      not pushed anywhere (note says why)
+ */
+export async function pushWork(git: Git, remote: RemoteBranches, branch: WorkBranch, sha: string): Promise<PushWorkResult> {
+  const push = await remote.push(branch);
+  if (push.ok) return { branch: branch.name, pushed: true };
+  const note = `could not push leftover commits to ${branch.name}: ${push.message}`;
+  if (!push.nonFastForward) return { branch: "", pushed: false, note };
+  const contained = (await remote.fetch(branch.name)) && (await git.tryRun(["merge-base", "--is-ancestor", sha, `refs/remotes/origin/${branch.name}`])).code === 0;
+  if (contained) return { branch: branch.name, pushed: false };
+  if (!branch.fallback) return { branch: "", pushed: false, note };
+  const moved = await remote.push(branch, branch.fallback);
+  if (!moved.ok) return { branch: "", pushed: false, note: `${note}; pushing them to ${branch.fallback} failed too: ${moved.message}` };
+  return {
+    branch: branch.fallback,
+    pushed: true,
+    movedFrom: branch.name,
+    note: `${branch.name} moved on while Claude worked (another push came first); Claude's commits are on ${branch.fallback} instead`,
+  };
 }
 
 /**
- * After the run: push commits Claude left unpushed, and delete a new branch
+ * After the run: push commits Claude left unpushed (to `branch.fallback` when
+ * the branch moved on under the run, see pushWork), and delete a new branch
  * that got no commits, so no empty branch is left behind.
  */
 export async function finalizeBranch(git: Git, remote: RemoteBranches, branch: WorkBranch): Promise<BranchOutcome> {
@@ -168,18 +228,23 @@ export async function finalizeBranch(git: Git, remote: RemoteBranches, branch: W
 
   let pushed = false;
   let note: string | undefined;
+  let contained = false;
   if (localSha && localCommits > 0 && remoteSha !== localSha && branch.pushable) {
-    const push = await remote.push(branch);
-    if (push.ok) pushed = true;
-    else note = `could not push leftover commits to ${branch.name}: ${push.message}`;
+    const result = await pushWork(git, remote, branch, localSha);
+    if (result.movedFrom) {
+      return { branch: result.branch, commits: localCommits, pushed: true, deleted: false, movedFrom: result.movedFrom, ...(result.note ? { note: result.note } : {}) };
+    }
+    pushed = result.pushed;
+    contained = !result.pushed && result.branch === branch.name;
+    if (result.note) note = result.note;
   }
 
-  const after = pushed ? localSha : remoteSha;
+  const after = pushed || contained ? localSha : remoteSha;
   const hasWork = after !== undefined && after !== branch.startSha;
   if (branch.isNew && !hasWork) {
     if (remoteSha !== undefined) await remote.deleteBranch(branch.name);
     return { branch: "", commits: 0, pushed: false, deleted: remoteSha !== undefined, ...(note ? { note } : {}) };
   }
   if (!branch.isNew) return { branch: branch.name, commits: localCommits, pushed, deleted: false, ...(note ? { note } : {}) };
-  return { branch: remoteSha !== undefined || pushed ? branch.name : "", commits: localCommits, pushed, deleted: false, ...(note ? { note } : {}) };
+  return { branch: remoteSha !== undefined || pushed || contained ? branch.name : "", commits: localCommits, pushed, deleted: false, ...(note ? { note } : {}) };
 }

@@ -18,8 +18,23 @@ export type HttpResponse = {
   text: string;
 };
 
+/** A response whose body is read as it arrives (large diffs, image downloads). */
+export type HttpStream = {
+  status: number;
+  headers: { get(name: string): string | null };
+  body: AsyncIterable<Uint8Array>;
+  /** Stops reading and closes the connection. */
+  cancel(): Promise<void>;
+};
+
 export interface HttpTransport {
   send(req: HttpRequest): Promise<HttpResponse>;
+  /**
+   * Opens a GET whose body is read as a stream; redirects are never followed
+   * (a 3xx comes back as it is, so the caller decides where its token goes).
+   * Optional: transports without it cannot stream (the client then says so).
+   */
+  open?(req: HttpRequest): Promise<HttpStream>;
 }
 
 /** Network-level failure (no HTTP answer): reset, refused, DNS, timeout. */
@@ -55,6 +70,46 @@ export const fetchTransport: HttpTransport = {
     } finally {
       clearTimeout(timer);
     }
+  },
+  async open(req) {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), req.timeoutMs);
+    let res: Response;
+    try {
+      res = await fetch(req.url, { method: req.method, headers: req.headers, redirect: "manual", signal: controller.signal });
+    } catch (error) {
+      clearTimeout(timer);
+      if (controller.signal.aborted) throw new NetworkError(`no answer within ${req.timeoutMs} ms`, true);
+      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+      throw new NetworkError(cause?.code ?? cause?.message ?? (error as Error).message, false);
+    }
+    const body = res.body;
+    async function* chunks(): AsyncIterable<Uint8Array> {
+      if (!body) return;
+      const reader = body.getReader();
+      try {
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) return;
+          yield value;
+        }
+      } catch (error) {
+        if (controller.signal.aborted) throw new NetworkError(`the answer did not complete within ${req.timeoutMs} ms`, true);
+        throw new NetworkError((error as Error).message, false);
+      } finally {
+        clearTimeout(timer);
+        reader.releaseLock();
+      }
+    }
+    return {
+      status: res.status,
+      headers: res.headers,
+      body: chunks(),
+      cancel: async () => {
+        clearTimeout(timer);
+        await body?.cancel().catch(() => {});
+      },
+    };
   },
 };
 

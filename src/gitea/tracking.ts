@@ -40,6 +40,8 @@ export type FinalDetails = {
   links: LinkSet;
   /** What Claude wrote into the comment (its answer, todo list), if anything. */
   claudeText?: string;
+  /** Things the reader must know about the outcome (e.g. the work is on another branch). */
+  notes?: string[];
 };
 
 export function formatDuration(ms: number): string {
@@ -92,6 +94,7 @@ export function finalBody(d: FinalDetails): string {
   if (d.state.kind === "error") parts.push(`\`\`\`\n${d.state.reason.trim()}\n\`\`\``);
   if (d.state.kind === "refused") parts.push(d.state.reason);
   if (d.state.kind === "timeout") parts.push("Claude was stopped before it finished; what it wrote so far is below. Raise `timeout_minutes` if the task needs longer.");
+  for (const note of d.notes ?? []) parts.push(`> **Note:** ${note}`);
   if (d.claudeText) parts.push(d.claudeText);
   const footer = d.costUsd !== undefined ? `\n\n<sub>Cost: $${d.costUsd.toFixed(4)}</sub>` : "";
   return `${head}${parts.length ? SEPARATOR + parts.join("\n\n") : ""}${footer}`;

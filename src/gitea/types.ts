@@ -39,6 +39,9 @@ export type GiteaIssue = {
   created_at?: string;
   updated_at?: string;
   pull_request?: { merged?: boolean; merged_at?: string | null; draft?: boolean; html_url?: string } | null;
+  /** Number of comments. */
+  comments?: number;
+  assets?: GiteaAttachment[] | null;
 };
 
 /** One entry of an issue's timeline (`GET …/issues/{index}/timeline`): labels, assignments, comments… */
@@ -63,6 +66,8 @@ export type GiteaComment = {
   pull_request_url?: string;
   created_at: string;
   updated_at?: string;
+  /** Files attached to the comment (Gitea lists them with the comment). */
+  assets?: GiteaAttachment[] | null;
 };
 
 export type GiteaBranchRef = {
@@ -133,6 +138,7 @@ export type GiteaAttachment = {
   id: number;
   name: string;
   size?: number;
+  uuid?: string;
   browser_download_url: string;
 };
 

@@ -9,7 +9,11 @@
  * `$PR_BODY` is not expanded again.
  */
 import { sanitizeUntrusted } from "../text/sanitize";
+import { completelyRead, type Fitted } from "./budget";
 import { formatChangedFiles, formatComments, formatReviews } from "./format";
+import { omittedSection } from "./omitted";
+import { fitContext } from "./tag";
+import { estimateTokens } from "./tokens";
 import type { PromptInput } from "./types";
 
 export const PROMPT_VARIABLES = {
@@ -73,8 +77,17 @@ export function substituteVariables(template: string, values: Record<string, str
   return template.replace(pattern, (_match, name: string) => values[name] ?? "");
 }
 
-/** The override prompt for this run: the template sanitized, then its variables filled in. */
+/**
+ * The override prompt for this run: the template sanitized, then its
+ * variables filled in. Over the context budget, the list variables hold the
+ * lists cut to fit and a last section says what was left out.
+ */
 export function buildOverridePrompt(input: PromptInput): string {
   const template = sanitizeUntrusted(input.overridePrompt ?? "");
-  return substituteVariables(template, promptVariableValues(input)) + "\n";
+  const full = substituteVariables(template, promptVariableValues(input)) + "\n";
+  const { data, contextBudget: budget } = input;
+  if (!data || !budget || (completelyRead(data) && estimateTokens(full) <= budget)) return full;
+  const assemble = (f: Fitted) =>
+    substituteVariables(template, promptVariableValues({ ...input, data: f.data })) + "\n" + (f.omitted ? `\n${omittedSection(f.omitted, data.entity.isPR)}\n` : "");
+  return assemble(fitContext(input, data, assemble, budget));
 }

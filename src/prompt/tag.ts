@@ -4,19 +4,26 @@
  */
 import { sanitizeUntrusted } from "../text/sanitize";
 import { links } from "../gitea/links";
+import { completelyRead, fitToBudget, totalsOf, type Fitted, type Omitted, type Renderers } from "./budget";
 import { describeEvent, type EventDescription } from "./event";
 import {
   entityWord,
   formatAttachments,
   formatBody,
   formatChangedFiles,
+  formatComment,
   formatComments,
   formatContext,
+  formatFileLine,
+  formatReview,
   formatReviews,
   guard,
   OWN,
+  imageLines,
   tag,
 } from "./format";
+import { COMMENTS_PER_PAGE, formatCommentsWithGaps, omittedSection } from "./omitted";
+import { estimateTokens } from "./tokens";
 import {
   capabilities,
   commentToolInfo,
@@ -39,28 +46,95 @@ export function entityUrl(input: PromptInput, data: EntityData): string {
   return links(input.publicUrl.replace(/\/+$/, ""), { fullName: input.repository }).issue(data.entity.number, data.entity.isPR);
 }
 
-/** The issue or pull request itself: context, body, comments, reviews, files, attachments. */
-export function contextSections(input: PromptInput, data: EntityData): string {
+/**
+ * The issue or pull request itself: context, body, comments, reviews, files,
+ * attachments. With `fitted`, the lists are the ones cut to the context
+ * budget, gaps marked, and a last section says what was left out.
+ */
+export function contextSections(input: PromptInput, data: EntityData, fitted?: Fitted): string {
   const isPR = data.entity.isPR;
+  const shown = fitted?.data ?? data;
+  const o = fitted?.omitted;
   const parts = [
     tag("formatted_context", formatContext(data, { url: entityUrl(input, data), branchLine: branchLine(input.branch) })),
-    tag("pr_or_issue_body", formatBody(data)),
-    tag("comments", formatComments(data) || "No comments"),
+    tag("pr_or_issue_body", formatBody(shown)),
+    tag(
+      "comments",
+      (o && o.comments.shown < o.comments.total
+        ? formatCommentsWithGaps(shown.comments, fitted.positions, o.comments.total, data.images)
+        : formatComments(shown)) || "No comments",
+    ),
   ];
   if (isPR) {
-    parts.push(tag("review_comments", formatReviews(data) || "No reviews"));
-    parts.push(tag("changed_files", formatChangedFiles(data) || "No changed files"));
+    parts.push(tag("review_comments", formatReviews(shown) || "No reviews"));
+    parts.push(tag("changed_files", (o ? fittedFiles(shown, o) : formatChangedFiles(shown)) || "No changed files"));
   }
-  if (data.attachments.length) {
-    parts.push(
-      tag(
-        "attachments",
-        `Files attached on Gitea (links only; they were not downloaded into the workspace):\n${formatAttachments(data)}`,
-      ),
-    );
+  if (data.attachments.length || data.images?.length) {
+    const intro = data.images?.some((i) => i.file)
+      ? "Images were downloaded for you: open each saved file with the Read tool. Other files attached on Gitea are links only (not downloaded):"
+      : "Files attached on Gitea (links only; they were not downloaded into the workspace):";
+    parts.push(tag("attachments", `${intro}\n${formatAttachments(data)}`));
   }
+  if (o) parts.push(omittedSection(o, isPR));
   return parts.join("\n\n");
 }
+
+function fittedFiles(shown: EntityData, o: Omitted): string {
+  if (o.files.listed >= o.files.total) return formatChangedFiles(shown);
+  const n = (x: number) => x.toLocaleString("en-US");
+  const lines: string[] = [];
+  if (o.files.directories.length) {
+    lines.push(`By directory${o.files.read < o.files.total ? ` (of the first ${n(o.files.read)} files)` : ""}:`);
+    for (const d of o.files.directories) lines.push(`- ${guard(d.dir)}: ${n(d.files)} files (+${d.additions} −${d.deletions})`);
+  }
+  lines.push(`Listed: ${n(o.files.listed)} of ${n(o.files.total)} changed files${o.files.listed ? ":" : "."}`);
+  if (shown.files.length) lines.push(formatChangedFiles(shown));
+  return lines.join("\n");
+}
+
+/** How each item is rendered in a fitted prompt (for the budget's per-item costs). */
+function renderers(data: EntityData): Renderers {
+  return {
+    // The position label and the gap marker before it.
+    comment: (c, position) => `(position ${position}) ${formatComment(c, data.images)}\n\n[… 9,999 comments left out here (positions 9,999–9,999, oldest first) …]`,
+    review: (r) => formatReview(r, data.images),
+    file: formatFileLine,
+  };
+}
+
+/**
+ * The issue or pull request cut to the context budget: the lists are chosen
+ * by fitToBudget around everything else, measured with the lists empty; when
+ * the estimate of the result still overshoots (gap markers, the left-out
+ * note), the room is made smaller by the overshoot and the choice is made again.
+ */
+export function fitContext(input: PromptInput, data: EntityData, assemble: (fitted: Fitted) => string, budget: number): Fitted {
+  const totals = totalsOf(data);
+  const empty: Fitted = {
+    data: { ...data, comments: [], reviews: [], files: [], totals },
+    positions: [],
+    omitted: {
+      budget,
+      comments: { total: totals.comments, shown: 0, left: Array.from({ length: 12 }, () => [99_999, 99_999] as [number, number]) },
+      reviews: { total: totals.reviews, shown: 0, inlineTotal: 9_999, inlineShown: 0, leftIds: data.reviews.slice(0, 21).map((r) => r.id) },
+      files: { total: totals.files, read: data.files.length, listed: 0, directories: [] },
+      commits: { total: totals.commits },
+    },
+  };
+  let slack = 0;
+  let fitted: Fitted = empty;
+  for (let attempt = 0; attempt < 6; attempt++) {
+    const fixed = estimateTokens(assemble(empty)) + slack;
+    fitted = fitToBudget({ data: { ...data, totals }, budget, fixedTokens: fixed, renderers: renderers(data), phrase: input.triggerPhrase });
+    fitted = { ...fitted, data: { ...fitted.data, totals } };
+    const over = estimateTokens(assemble(fitted)) - budget;
+    if (over <= 0) return fitted;
+    slack += over + 50 * (attempt + 1);
+  }
+  return fitted;
+}
+
+export { COMMENTS_PER_PAGE };
 
 /** The one-line facts about the event and the trigger. */
 export function eventSections(input: PromptInput, data: EntityData, ev: EventDescription): string {
@@ -76,7 +150,10 @@ export function eventSections(input: PromptInput, data: EntityData, ev: EventDes
   lines.push(tag("trigger_username", data.triggerAuthor || "unknown", true));
   if (data.triggerAuthorName) lines.push(tag("trigger_display_name", guard(data.triggerAuthorName), true));
   lines.push(tag("trigger_phrase", input.triggerPhrase, true));
-  if (data.triggerBody) lines.push(tag("trigger_comment", guard(data.triggerBody)));
+  if (data.triggerBody) {
+    const images = data.triggerCommentId !== undefined ? imageLines(data.images, `comment ${data.triggerCommentId}`) : [];
+    lines.push(tag("trigger_comment", [guard(data.triggerBody), ...images].join("\n")));
+  }
   return lines.join("\n");
 }
 
@@ -185,15 +262,25 @@ function indentBlock(text: string, prefix: string): string {
 export function buildTagPrompt(input: PromptInput): string {
   const data = input.data;
   if (!data) throw new PromptError("tag mode needs the issue or pull request data");
+  const assemble = (fitted?: Fitted) => assembleTag(input, data, fitted);
+  const full = assemble();
+  const budget = input.contextBudget;
+  // Under the budget, with everything read, the prompt is exactly what it always was.
+  if (!budget || (completelyRead(data) && estimateTokens(full) <= budget)) return full;
+  return assemble(fitContext(input, data, assemble, budget));
+}
+
+function assembleTag(input: PromptInput, data: EntityData, fitted?: Fitted): string {
   const tools = availableTools(input);
+  const shown = fitted?.data ?? data;
   const ev = describeEvent(input);
   const sections = [
     `You are Claude, an AI assistant that helps with issues and pull requests on Gitea. Read the context below carefully, then answer or make changes as asked.`,
-    contextSections(input, data),
-    eventSections(input, data, ev),
+    contextSections(input, data, fitted),
+    eventSections(input, shown, ev),
     directPromptSection(input.directPrompt),
     tools.comment ? commentToolInfo(input) : "",
-    tagInstructions(input, data, tools, ev),
+    tagInstructions(input, shown, tools, ev),
     capabilities(input, tools),
     customInstructions(cleanInstructions(input.customInstructions)),
   ];

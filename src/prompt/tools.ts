@@ -14,6 +14,11 @@ export const TOOL = {
   getIssue: giteaToolId(GITEA_TOOLS.getIssue),
   getPullRequest: giteaToolId(GITEA_TOOLS.getPullRequest),
   listComments: giteaToolId(GITEA_TOOLS.listComments),
+  listPullRequestFiles: giteaToolId(GITEA_TOOLS.listPullRequestFiles),
+  getPullRequestFileDiff: giteaToolId(GITEA_TOOLS.getPullRequestFileDiff),
+  listPullRequestCommits: giteaToolId(GITEA_TOOLS.listPullRequestCommits),
+  listPullRequestReviews: giteaToolId(GITEA_TOOLS.listPullRequestReviews),
+  listReviewComments: giteaToolId(GITEA_TOOLS.listReviewComments),
   getFileContents: giteaToolId(GITEA_TOOLS.getFileContents),
   listBranches: giteaToolId(GITEA_TOOLS.listBranches),
   listLabels: giteaToolId(GITEA_TOOLS.listLabels),
@@ -34,6 +39,8 @@ export type Tools = {
   ci: boolean;
   /** Read tools on offer, full names. */
   read: string[];
+  /** Paging tools for a pull request's files (and diffs), commits, reviews and review comments, full names. */
+  pullPaging: string[];
 };
 
 export function availableTools(input: PromptInput): Tools {
@@ -47,5 +54,6 @@ export function availableTools(input: PromptInput): Tools {
     progress: input.dispatch?.hasProgressEndpoint === true,
     ci: has(TOOL.getCiStatus) && has(TOOL.getJobLog),
     read: [TOOL.getIssue, TOOL.getPullRequest, TOOL.listComments, TOOL.getFileContents, TOOL.listBranches, TOOL.listLabels].filter(has),
+    pullPaging: [TOOL.listPullRequestFiles, TOOL.getPullRequestFileDiff, TOOL.listPullRequestCommits, TOOL.listPullRequestReviews, TOOL.listReviewComments].filter(has),
   };
 }

@@ -57,6 +57,12 @@ export type PromptInput = {
   overridePrompt?: string;
   customInstructions?: string;
   dispatch?: DispatchInfo;
+  /**
+   * The context budget in estimated tokens (tokens.ts): when the issue or pull
+   * request would make the prompt larger, or was not read whole, the lists are
+   * cut to fit and the prompt says what was left out. Absent: no budget.
+   */
+  contextBudget?: number;
 };
 
 export type PromptKind = "tag" | "agent" | "dispatch" | "override";

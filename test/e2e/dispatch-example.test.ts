@@ -244,7 +244,7 @@ describe("examples/dispatch against Gitea 1.24", () => {
     const outputs = job.outputs.claude!;
     expect(outputs.conclusion).toBe("success");
     const branch = outputs.branch_name!;
-    expect(branch).toMatch(/^claude\/task-corr-wf-1-\d{8}-\d{4}$/);
+    expect(branch).toMatch(/^claude\/task-corr-wf-1-\d{8}-\d{4}-r\d+$/);
     expect(await world.gitea.readFile(REPO, branch, "EXAMPLE.md")).toBe("hi\n");
 
     expect(receiver.rejected).toEqual([]);

@@ -100,7 +100,7 @@ describe("dispatch inputs without a progress endpoint", () => {
     expect(firstUserText(req)).toContain("a task that a backend dispatched to acme/app");
     expect(firstUserText(req)).not.toContain("<progress_tool_info>");
     expect(deferredToolNames(req).some((n) => n.startsWith("mcp__progress__"))).toBe(false);
-    expect(result.log).toMatch(/Working branch: claude\/task-\d{8}-\d{4} \(new, from main\)/);
+    expect(result.log).toMatch(/Working branch: claude\/task-\d{8}-\d{4}-r\d+ \(new, from main\)/);
     expect(result.log).not.toMatch(/Progress:/);
     // No commits: the task branch is removed again.
     expect(result.outputs.branch_name).toBe("");

@@ -129,7 +129,7 @@ describe("workflow_dispatch with a progress endpoint", () => {
 
     // The prepared branch holds the model's commit.
     const branch = result.outputs.branch_name!;
-    expect(branch).toMatch(/^claude\/task-backend-7f3a-\d{8}-\d{4}$/);
+    expect(branch).toMatch(/^claude\/task-backend-7f3a-\d{8}-\d{4}-r\d+$/);
     expect(await world.gitea.readFile(REPO, branch, "NOTES.md")).toBe("hello\n");
     expect((await world.gitea.commitsOn(REPO, branch))[0]!.subject).toBe("Add NOTES.md");
 

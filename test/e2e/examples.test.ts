@@ -75,7 +75,7 @@ describe("examples/claude.yml: @claude on issues and pull requests", () => {
 
     const out = job.outputs.claude!;
     const branch = out.branch_name!;
-    expect(branch).toMatch(/^claude\/issue-\d+-\d{8}-\d{4}$/);
+    expect(branch).toMatch(/^claude\/issue-\d+-\d{8}-\d{4}-r\d+$/);
     expect(await world.gitea.readFile(REPO, branch, "GREETING.md")).toBe("Hello from Claude\n");
     const commits = await world.gitea.commitsOn(REPO, branch);
     expect(commits[0]!.subject).toBe("Add GREETING.md");

@@ -42,7 +42,7 @@ describe("use_commit_signing: commits through the gitea MCP server", () => {
           trackingId = ours!.id;
           expect(JSON.stringify(req)).toContain(String(trackingId));
           expect(tracking()).toContain("Claude is working");
-          branch = /claude\/issue-\d+-\d{8}-\d{4}/.exec(JSON.stringify(req))![0];
+          branch = /claude\/issue-\d+-\d{8}-\d{4}-r\d+/.exec(JSON.stringify(req))![0];
         },
         reply: [toolUse("mcp__gitea__update_claude_comment", { body: "- [ ] Write NOTES.md\n- [ ] Commit" })],
       },

@@ -95,7 +95,7 @@ describe("@claude on an open pull request from a fork", () => {
     world.model.assertDone();
 
     const branch = result.outputs.branch_name!;
-    expect(branch).toMatch(new RegExp(`^claude/pr-${pr.index}-\\d{8}-\\d{4}$`));
+    expect(branch).toMatch(new RegExp(`^claude/pr-${pr.index}-\\d{8}-\\d{4}-r\\d+$`));
     // Claude's push landed in the base repository, on top of the fork's head.
     const commits = await world.gitea.commitsOn(REPO, branch);
     expect(commits[0]!.subject).toBe("Add NOTICE");
@@ -128,7 +128,7 @@ describe("@claude on an open pull request whose head is not a branch here", () =
     world.model.assertDone();
 
     const branch = result.outputs.branch_name!;
-    expect(branch).toMatch(new RegExp(`^claude/pr-${pr.index}-\\d{8}-\\d{4}$`));
+    expect(branch).toMatch(new RegExp(`^claude/pr-${pr.index}-\\d{8}-\\d{4}-r\\d+$`));
     const commits = await world.gitea.commitsOn(REPO, branch);
     expect(commits[0]!.subject).toBe("Add note");
     expect(commits[0]!.parents).toEqual([headSha]);

@@ -13,8 +13,15 @@
  *   with git instead, so no unused branch is left either;
  * - posting the tracking comment: nothing is posted, the job fails naming the
  *   call, and Claude never runs;
- * - editing the tracking comment (finish): the comment cannot be fixed then;
- *   the job fails loudly naming the call.
+ * - editing the tracking comment (finish): the comment is replaced by a new
+ *   one in its final state and the old one removed (a warning names the call),
+ *   so no comment is left saying Claude is working;
+ * - downloading an image: the image stays a link, with a warning naming the
+ *   call, and the run succeeds.
+ * - reading the tracking comment back to confirm it is this run's (finish):
+ *   it is left alone, a new comment holds the final state naming the call;
+ * test/faults/uneditable-comment.test.ts covers a deleted tracking comment and
+ * a comment that can neither be edited nor removed.
  */
 import { afterAll, describe, expect, it } from "vitest";
 import { FINISH_OUTPUTS } from "../../src/steps";
@@ -27,12 +34,20 @@ const ROUTES = await discoverRoutes(world);
 
 const POST_COMMENT = "POST /repos/{owner}/{repo}/issues/{index}/comments";
 const EDIT_COMMENT = "PATCH /repos/{owner}/{repo}/issues/comments/{id}";
+/**
+ * What finish reads to confirm the tracking comment is this run's before it
+ * edits it: when that fails, the comment is left alone and a new comment
+ * holds the final state (the job still fails, naming the call).
+ */
+const VERIFY = new Set(["GET /repos/{owner}/{repo}/issues/comments/{id}", "GET /user"]);
+
 /** Reads the run can do without, and a delete that has another way. */
 const DEGRADES = new Set([
   "GET /version",
   "GET /user",
   "GET /repos/{owner}/{repo}/pulls",
   "DELETE /repos/{owner}/{repo}/branches/{branch}",
+  "GET /attachments/{uuid}",
 ]);
 
 const errorLines = (o: Outcome) => o.result.log.split("\n").filter((l) => l.startsWith("::error::"));
@@ -65,6 +80,19 @@ describe.each(ROUTES)("$route ($scenario.name, $steps)", (use) => {
     expect(o.fired).toBeGreaterThan(0);
     const { prepared, result } = o;
 
+    if (VERIFY.has(use.route) && use.steps.length === 1 && use.steps[0] === "finish") {
+      expectFailedLoudly(o, call);
+      expect(result.finish?.code).toBe(1);
+      // The unverified comment is not edited; the newest comment holds the final state and names the call.
+      const replacement = o.trackingComments[o.trackingComments.length - 1]!;
+      expect(o.trackingComments.length).toBeGreaterThanOrEqual(1);
+      expect(replacement.body).toMatch(/^\*\*Claude encountered an error/m);
+      expect(replacement.body).toMatch(call);
+      expect(replacement.body).toContain("could not be read back");
+      expect(result.finish?.io.outputs[FINISH_OUTPUTS.conclusion]).toBe("failure");
+      return;
+    }
+
     if (DEGRADES.has(use.route)) {
       if (result.prepare.code !== 0 || result.finish?.code !== 0) console.log(result.log);
       expect(result.prepare.code).toBe(0);
@@ -78,6 +106,22 @@ describe.each(ROUTES)("$route ($scenario.name, $steps)", (use) => {
       return;
     }
 
+    if (use.route === EDIT_COMMENT) {
+      // finish cannot edit the comment: a new one in the final state replaces it, and the old one is gone.
+      if (result.finish?.code !== 0) console.log(result.log);
+      expect(result.prepare.code).toBe(0);
+      expect(result.finish?.code).toBe(0);
+      expect(warningLines(o).some((l) => call.test(l) && /posted comment \d+ in its final state instead/.test(l)), result.log).toBe(true);
+      expect(o.trackingComments).toHaveLength(1);
+      const [replacement] = o.trackingComments;
+      expect(replacement!.body).toMatch(/^\*\*Claude finished/m);
+      expect(replacement!.body).toContain(prepared.answer);
+      expect(replacement!.body).not.toContain("Claude is working");
+      expect(result.finish?.io.outputs[FINISH_OUTPUTS.commentId]).toBe(String(replacement!.id));
+      expect(result.finish?.io.outputs[FINISH_OUTPUTS.conclusion]).toBe("success");
+      return;
+    }
+
     expectFailedLoudly(o, call);
     await expectNoOrphanBranch(o);
 
@@ -85,15 +129,6 @@ describe.each(ROUTES)("$route ($scenario.name, $steps)", (use) => {
       // Nothing could be posted, and nothing was posted twice.
       expect(o.trackingComments).toEqual([]);
       expect(result.prepare.code).toBe(1);
-      return;
-    }
-    if (use.route === EDIT_COMMENT) {
-      // finish cannot bring the comment to its final state: the job says so, naming the call.
-      expect(result.finish?.code).toBe(1);
-      expect(errorLines(o).some((l) => /finish: updating the tracking comment/.test(l) && call.test(l))).toBe(true);
-      expect(o.trackingComments).toHaveLength(1);
-      // The outputs do not say it went well when the job failed.
-      expect(result.finish?.io.outputs[FINISH_OUTPUTS.conclusion]).toBe("failure");
       return;
     }
     // Every other route: one tracking comment, final, in the error state, naming the failing call.

@@ -8,6 +8,8 @@
  *   const run = await runInProcess(world, { eventName, event, retry: FAST_RETRY });
  *   run.prepare.code, run.finish?.code, run.log (every line, as the runner would print it)
  */
+import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { finish } from "../../src/app/finish";
@@ -157,7 +159,7 @@ export type InProcessResult = {
 /** Runs prepare, the simulated run step (when prepare asks for it) and finish (when prepare started), like action.yml. */
 export async function runInProcess(world: World, o: InProcessOptions): Promise<InProcessResult> {
   const dirs = o.dirs ?? (await world.runnerDirs());
-  const base = { ...(await runnerEnv(world, dirs, o.eventName, o.event, o.rawEvent)), ...inputEnv({ anthropic_api_key: SECRETS.anthropicKey, ...o.with }), ...o.env };
+  const base = { ...(await runnerEnv(world, dirs, o.eventName, o.event, o.rawEvent)), ...inputEnv({ anthropic_api_key: SECRETS.anthropicKey, subprocess_sandbox: "false", ...o.with }), ...o.env };
   const processRunner = o.processRunner === undefined ? fakeClaudeVersion : o.processRunner;
   const common = {
     ...(o.transport ? { transport: o.transport } : {}),
@@ -194,7 +196,12 @@ export async function runInProcess(world: World, o: InProcessOptions): Promise<I
     const fio = captureIO();
     const env = {
       ...base,
+      // What action.yml maps from prepare's outputs into finish's env.
       [FINISH_ENV.stateFile]: pio.outputs[PREPARE_OUTPUTS.stateFile] ?? "",
+      [FINISH_ENV.stateDigest]: pio.outputs[PREPARE_OUTPUTS.stateDigest] ?? "",
+      [FINISH_ENV.commentId]: pio.outputs[PREPARE_OUTPUTS.commentId] ?? "",
+      [FINISH_ENV.brokerPid]: pio.outputs[PREPARE_OUTPUTS.brokerPid] ?? "",
+      [FINISH_ENV.credentialsKey]: pio.outputs[PREPARE_OUTPUTS.credentialsKey] ?? "",
       [FINISH_ENV.prepareOutcome]: pcode === 0 ? "success" : "failure",
       [FINISH_ENV.runOutcome]: runOutcome,
       [FINISH_ENV.runConclusion]: runConclusion,
@@ -219,18 +226,33 @@ export async function runInProcess(world: World, o: InProcessOptions): Promise<I
 /** Claude's work: a commit on the working branch, pushed. */
 export type Work = NonNullable<SimulatedRun["work"]>;
 
+/**
+ * git as Claude runs it: the checked git prepare installed (its pushes go
+ * through the broker, which holds the token); plain git when prepare set up
+ * no boundary (no working branch).
+ */
+export function claudeGit(args: string[], dirs: Dirs): Promise<string> {
+  const guard = path.join(dirs.runnerTemp, "claude-code-gitea-git", "bin", "git");
+  if (!existsSync(guard)) return git(args, dirs.workspace);
+  return new Promise((resolve, reject) => {
+    execFile(guard, args, { cwd: dirs.workspace, env: { PATH: `${path.dirname(guard)}${path.delimiter}${process.env.PATH ?? ""}`, HOME: dirs.home, GIT_TERMINAL_PROMPT: "0" } }, (error, stdout, stderr) =>
+      error ? reject(new Error(`git ${args.join(" ")}: ${stderr.trim() || error.message}`)) : resolve(stdout.trim()),
+    );
+  });
+}
+
 export function commitAndPush(file: string, content: string, message = `Add ${file}`): Work {
   return async ({ dirs }) => {
     await writeFile(path.join(dirs.workspace, file), content);
-    await git(["add", file], dirs.workspace);
-    await git(["-c", "user.name=Claude", "-c", "user.email=claude@anthropic.com", "commit", "-q", "-m", message], dirs.workspace);
-    await git(["push", "-q", "origin", "HEAD"], dirs.workspace);
+    await claudeGit(["add", file], dirs);
+    await claudeGit(["commit", "-q", "-m", message], dirs);
+    await claudeGit(["push", "-q", "origin", "HEAD"], dirs);
   };
 }
 
 /** Claude's work: pushes the working branch without committing (finish must delete the unused branch). */
 export const pushOnly: Work = async ({ dirs }) => {
-  await git(["push", "-q", "origin", "HEAD"], dirs.workspace);
+  await claudeGit(["push", "-q", "origin", "HEAD"], dirs);
 };
 
 /** Claude's work: its answer written into the tracking comment (as mcp__gitea__update_claude_comment does). */

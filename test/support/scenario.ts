@@ -94,8 +94,8 @@ export class World {
     return { workspace, runnerTemp, home };
   }
 
-  /** The github context a Gitea runner gives a job for this event (`run`: its run id and number; default 4242 / 17). */
-  github(eventName: string, event: Record<string, unknown>, actor: string, run?: { id: number; number: number }) {
+  /** The github context a Gitea runner gives a job for this event (each workflow run has its own run id; `runNumber` default 17). */
+  github(eventName: string, event: Record<string, unknown>, actor: string, runId = 4242, runNumber = 17) {
     return {
       event_name: eventName,
       event,
@@ -103,8 +103,8 @@ export class World {
       repository_owner: USERS.owner,
       server_url: this.gitea.url,
       api_url: this.gitea.apiUrl,
-      run_id: run?.id ?? 4242,
-      run_number: run?.number ?? 17,
+      run_id: runId,
+      run_number: runNumber,
       token: SECRETS.jobToken,
       actor,
     };
@@ -121,6 +121,8 @@ export class World {
     ref?: string;
     dirs?: { workspace: string; runnerTemp: string; home: string };
     timeoutMs?: number;
+    /** GITHUB_RUN_ID (default 4242): runs at the same time are different workflow runs. */
+    runId?: number;
     /** This workflow run's id and number (GITHUB_RUN_ID / GITHUB_RUN_NUMBER). */
     run?: { id: number; number: number };
     /** A copy of this action to run instead of the repository itself (security tests that try to overwrite its files). */
@@ -136,7 +138,7 @@ export class World {
       with: { anthropic_api_key: SECRETS.anthropicKey, subprocess_sandbox: "false", ...o.with },
       stepEnv: { ...cliEnv(this.model.url), ...o.stepEnv },
       ...(o.jobEnv ? { jobEnv: o.jobEnv } : {}),
-      github: this.github(o.eventName, o.event, o.actor ?? String((o.event.sender as { login?: string } | undefined)?.login ?? USERS.alice), o.run),
+      github: this.github(o.eventName, o.event, o.actor ?? String((o.event.sender as { login?: string } | undefined)?.login ?? USERS.alice), o.run?.id ?? o.runId, o.run?.number),
       ...dirs,
       baseEnv: { PATH: `${path.dirname(claudeBin())}${path.delimiter}${process.env.PATH ?? ""}` },
       timeoutMs: o.timeoutMs ?? 120_000,

@@ -29,6 +29,7 @@ const NEW_INPUTS = [
   "progress_secret",
   "progress_audience",
   "progress_allowed_hosts",
+  "context_budget_tokens",
   "subprocess_sandbox",
   "reviewer_trigger",
 ];

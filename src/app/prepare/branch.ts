@@ -15,7 +15,8 @@ import { authEnv, remoteUrl } from "../../boundary/push";
 import { DEFAULT_RETRY } from "../../gitea/http";
 import type { EventContext } from "../../gitea/context";
 import type { PullData } from "../../gitea/data";
-import { GIT_STALL_ENV, Git, checkoutPullBranch, configureGit, createWorkBranch, spawnRunner, workBranchName, type WorkBranch } from "../../gitea/git";
+import { randomBytes } from "node:crypto";
+import { GIT_STALL_ENV, Git, checkoutPullBranch, configureGit, createWorkBranch, runTag, spawnRunner, workBranchName, type WorkBranch } from "../../gitea/git";
 import type { RunMode } from "../../state";
 import { PREPARE_OUTPUTS } from "../../steps";
 import type { PrepareContext } from "./context";
@@ -58,6 +59,8 @@ export async function prepareBranch(run: PrepareContext, ctx: EventContext, mode
   const pull = await pullP;
   const now = run.now();
   const prefix = inputs.branch_prefix;
+  // New branch names carry the run's id, so runs on one issue at the same minute never share a branch.
+  const tag = runTag(runner.runId, runner.runAttempt);
   const defaultBase = inputs.base_branch || ctx.repository.defaultBranch;
   let work: WorkBranch;
   if (ctx.kind === "entity" && ctx.entity.isPR && pull && pull.state === "open" && !pull.merged) {
@@ -68,28 +71,34 @@ export async function prepareBranch(run: PrepareContext, ctx: EventContext, mode
     // Gitea reports the head as refs/pull/N/head when it is no branch here (AGit PRs, a deleted head branch).
     if (pull.fromFork || pull.headRef.startsWith("refs/")) {
       // A fork's branch (or a ref that is no branch) cannot take our pushes: work on a new branch of this repository from the PR head.
-      const name = workBranchName(prefix, "pr", ctx.entity.number, now);
+      const name = workBranchName(prefix, "pr", ctx.entity.number, now, tag);
       work = await createWorkBranch(git, name, { ref: `refs/pull/${ctx.entity.number}/head`, base: pull.baseRef, sha }, remote, base);
     } else {
-      work = await checkoutPullBranch(git, pull.headRef, pull.baseRef, sha, remote, base);
+      // Other runs may push to the same head: this run's commits then go to a branch of its own.
+      work = { ...(await checkoutPullBranch(git, pull.headRef, pull.baseRef, sha, remote, base)), fallback: workBranchName(prefix, "pr", ctx.entity.number, now, tag) };
     }
     const restored = await restoreConfigFromBase(git, `refs/remotes/origin/${pull.baseRef}`);
     if (restored.protectedPaths.length) {
       run.io.info(`Pull request run: ${restored.protectedPaths.join(", ")} come${restored.protectedPaths.length === 1 ? "s" : ""} from ${pull.baseRef}, not from the pull request.`);
     }
-    return { work, restored };
+    return { work: withFallback(work), restored };
   }
   if (ctx.kind === "entity") {
-    work = await createWorkBranch(git, workBranchName(prefix, ctx.entity.isPR ? "pr" : "issue", ctx.entity.number, now), { ref: defaultBase, base: defaultBase }, remote);
+    work = await createWorkBranch(git, workBranchName(prefix, ctx.entity.isPR ? "pr" : "issue", ctx.entity.number, now, tag), { ref: defaultBase, base: defaultBase }, remote);
   } else if (mode === "dispatch" && ctx.kind === "dispatch") {
-    work = await createWorkBranch(git, workBranchName(prefix, "task", ctx.correlationId, now), { ref: defaultBase, base: defaultBase }, remote);
+    work = await createWorkBranch(git, workBranchName(prefix, "task", ctx.correlationId, now, tag), { ref: defaultBase, base: defaultBase }, remote);
   } else {
     // Automation (schedule, workflow_dispatch, push): Claude works on what was checked out.
     const head = await git.tryRun(["symbolic-ref", "--short", "-q", "HEAD"]);
     const name = head.code === 0 ? head.stdout.trim() : "";
     if (!name) return undefined;
     const sha = await git.run(["rev-parse", "HEAD"]);
-    work = { name, base: name, startSha: sha, isNew: false, pushable: true };
+    work = { name, base: name, startSha: sha, isNew: false, pushable: true, fallback: workBranchName(prefix, "task", undefined, now, tag) };
   }
-  return { work };
+  return { work: withFallback(work) };
+}
+
+/** A new branch's name is already this run's; should another job still hold it (a matrix of jobs in one run), one more suffix. */
+function withFallback(work: WorkBranch): WorkBranch {
+  return work.isNew && !work.fallback ? { ...work, fallback: `${work.name}-${randomBytes(3).toString("hex")}` } : work;
 }

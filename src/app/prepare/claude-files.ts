@@ -17,6 +17,8 @@ export async function writeFiles(
   state: RunState,
   branch: WorkBranch | undefined,
   boundary: Boundary,
+  /** Directories Claude may read besides the workspace (the downloaded images): passed with --add-dir. */
+  readDirs: readonly string[] = [],
 ) {
   const { inputs } = run;
   const lists = actionToolLists({
@@ -29,7 +31,7 @@ export async function writeFiles(
       ...(state.progress ? [PROGRESS_TOOL] : []),
     ],
   });
-  return writeClaudeFiles(plan, {
+  return writeClaudeFiles(readDirs.length ? { ...plan, addDirs: [...new Set([...plan.addDirs, ...readDirs])] } : plan, {
     dir: join(run.workDir, "claude"),
     forkServers: boundary.servers,
     forkAllowedTools: lists.allowed,

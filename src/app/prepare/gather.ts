@@ -10,6 +10,7 @@ import type { ClaudePlan } from "../../claude/plan";
 import type { GiteaClient } from "../../gitea/client";
 import type { EventContext, EntityEvent } from "../../gitea/context";
 import { fetchEntityData, readPull, type EntityData, type PullData } from "../../gitea/data";
+import { filesToRead } from "../../prompt/budget";
 import { checkSender, type PermissionDecision } from "../../gitea/permissions";
 import type { GiteaBranch, GiteaComment } from "../../gitea/types";
 import type { RunMode } from "../../state";
@@ -39,7 +40,16 @@ export function gather(run: PrepareContext, ctx: EventContext, mode: RunMode, pl
     version: settle(client.version()),
     ...(pull ? { pull } : {}),
     ...(entity && mode !== "dispatch"
-      ? { data: settle(fetchEntityData(client, entity.entity, entity.trigger, { ...(pull ? { pull: pull.then(unwrap) } : {}), ...(self ? { self } : {}) })) }
+      ? {
+          data: settle(
+            fetchEntityData(client, entity.entity, entity.trigger, {
+              ...(pull ? { pull: pull.then(unwrap) } : {}),
+              // As many changed files as the context budget can use; the rest are counted.
+              maxFiles: (total) => filesToRead(inputs.context_budget_tokens, total),
+              ...(self ? { self } : {}),
+            }),
+          ),
+        }
       : {}),
     ...(entity && entity.entity.isPR && inputs.use_sticky_comment ? { sticky: settle(findStickyComment(client, entity.entity.number)) } : {}),
     executable: settle(

@@ -94,5 +94,6 @@ function promptInput(run: PrepareContext, f: PromptFacts, mcpTools: string[], ha
     ...(inputs.override_prompt ? { overridePrompt: inputs.override_prompt } : {}),
     ...(inputs.custom_instructions ? { customInstructions: inputs.custom_instructions } : {}),
     ...(ctx.kind === "dispatch" ? { dispatch: { description: ctx.description, hasProgressEndpoint: hasProgress } } : {}),
+    contextBudget: inputs.context_budget_tokens,
   };
 }

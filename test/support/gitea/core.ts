@@ -23,7 +23,8 @@ import {
 
 export interface RequestLogEntry {
   seq: number;
-  kind: "api" | "git";
+  /** api: REST under /api/v1; git: smart HTTP; web: other pages (attachment downloads) */
+  kind: "api" | "git" | "web";
   method: string;
   /** path without /api/v1 for API requests; the URL path for git */
   path: string;
@@ -82,6 +83,8 @@ export class Core {
   readonly requests: RequestLogEntry[] = [];
   readonly violations: Violation[] = [];
   latencyMs = 0;
+  /** `[attachment] ENABLED`: when false, the assets routes and attachment downloads answer 404. */
+  attachmentsEnabled = true;
   url = "";
   private seq = 1;
 
@@ -368,13 +371,21 @@ export class Core {
     return pr;
   }
 
+  /** Whether two commits merge cleanly never changes: asked once per pair. */
+  private readonly mergeable = new Map<string, boolean>();
+
   async isMergeable(pr: PullRequest): Promise<boolean> {
     const repo = this.store.repo(pr.repo);
     const { head, base } = await this.pullRange(pr);
     if (!base) return false;
+    const key = `${repo.fullName}:${base}..${head}`;
+    const known = this.mergeable.get(key);
+    if (known !== undefined) return known;
     const r = await repo.git.raw(["merge-tree", "--write-tree", "--no-messages", base, head]);
     // 0 = clean, 1 = conflicts; anything else (git < 2.38) = cannot tell, assume mergeable
-    return r.code !== 1;
+    const clean = r.code !== 1;
+    this.mergeable.set(key, clean);
+    return clean;
   }
 
   // ---- reviews -----------------------------------------------------------------

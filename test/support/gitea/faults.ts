@@ -6,7 +6,8 @@
 export interface FaultSpec {
   /**
    * Swagger-style template ("POST /repos/{owner}/{repo}/issues/{index}/comments"),
-   * "*" for every API route, or "git" for every smart-HTTP request.
+   * "*" for every API route, "git" for every smart-HTTP request, or a web
+   * route ("GET /attachments/{uuid}").
    */
   route: string;
   /** How many requests it applies to (default: all). */
@@ -71,10 +72,11 @@ export class Faults {
    * Picks (and consumes one use of) the first live fault for a request.
    * `route` is the request's template (or null when unknown), `kind` api|git.
    */
-  take(kind: "api" | "git", route: string | null): FaultState | null {
+  take(kind: "api" | "git" | "web", route: string | null): FaultState | null {
     for (const f of this.list) {
       if (f.remaining <= 0) continue;
-      const hit = kind === "git" ? f.route === "git" : f.route === "*" || (route !== null && f.route === route);
+      const hit =
+        kind === "git" ? f.route === "git" : kind === "web" ? route !== null && f.route === route : f.route === "*" || (route !== null && f.route === route);
       if (!hit) continue;
       f.remaining -= 1;
       f.fired += 1;

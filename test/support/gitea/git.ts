@@ -4,7 +4,7 @@
  */
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { rm } from "node:fs/promises";
+import { mkdir, rm, writeFile } from "node:fs/promises";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import path from "node:path";
 
@@ -261,6 +261,37 @@ export class GitRepo {
   }
 
   /** The tree entry at path in a commit, or null. An empty path is the root tree. */
+  /** Writes blobs; one `hash-object` per blob for a few, one for all of them (through files) for many. */
+  private async hashBlobs(contents: Buffer[]): Promise<string[]> {
+    if (contents.length <= 8) {
+      const out: string[] = [];
+      for (const c of contents) out.push((await this.run(["hash-object", "-w", "--stdin"], { input: c })).trim());
+      return out;
+    }
+    const dir = path.join(this.scratch, `blobs-${randomBytes(6).toString("hex")}`);
+    await mkdir(dir, { recursive: true });
+    try {
+      const files = contents.map((_, i) => path.join(dir, String(i)));
+      for (let i = 0; i < contents.length; i += 256) await Promise.all(contents.slice(i, i + 256).map((c, j) => writeFile(files[i + j]!, c)));
+      return (await this.run(["hash-object", "-w", "--stdin-paths"], { input: Buffer.from(`${files.join("\n")}\n`) })).trim().split("\n");
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+
+  /** Mode of every blob of a commit, by path. */
+  private async modes(commit: string): Promise<Map<string, string>> {
+    const out = await this.run(["ls-tree", "-r", "-z", "--full-tree", commit]);
+    const map = new Map<string, string>();
+    for (const line of out.split("\x00")) {
+      const tab = line.indexOf("\t");
+      if (tab < 0) continue;
+      const [mode, type] = line.slice(0, tab).split(" ");
+      if (type === "blob") map.set(line.slice(tab + 1), mode!);
+    }
+    return map;
+  }
+
   async entry(commit: string, filePath: string): Promise<TreeEntry | null> {
     const clean = filePath.replace(/^\/+|\/+$/g, "");
     if (clean === "") {
@@ -303,13 +334,35 @@ export class GitRepo {
     return (await this.run(["log", "-1", "--format=%H", commit, "--", filePath])).trim() || commit;
   }
 
+  /** Between two commits (object ids never change their meaning) the answer is computed once. */
+  private readonly mergeBases = new Map<string, string | null>();
+
   async mergeBase(a: string, b: string): Promise<string | null> {
+    const key = `${a}..${b}`;
+    const pinned = /^[0-9a-f]{40,64}$/.test(a) && /^[0-9a-f]{40,64}$/.test(b);
+    if (pinned && this.mergeBases.has(key)) return this.mergeBases.get(key)!;
     const r = await this.raw(["merge-base", a, b]);
-    return r.code === 0 ? r.stdout.toString().trim() : null;
+    const base = r.code === 0 ? r.stdout.toString().trim() : null;
+    if (pinned) this.mergeBases.set(key, base);
+    return base;
   }
 
-  /** Files changed between two commits (rename detection on), like Gitea's diff. */
-  async changedFiles(from: string | null, to: string): Promise<RawChangedFile[]> {
+  /** Files changed between two commits (rename detection on), like Gitea's diff; commits never change, so it is computed once. */
+  private readonly diffCache = new Map<string, Promise<RawChangedFile[]>>();
+
+  changedFiles(from: string | null, to: string): Promise<RawChangedFile[]> {
+    const key = `${from ?? ""}..${to}`;
+    let cached = this.diffCache.get(key);
+    if (!cached) {
+      cached = this.computeChangedFiles(from, to);
+      cached.catch(() => this.diffCache.delete(key));
+      if (this.diffCache.size > 64) this.diffCache.clear();
+      this.diffCache.set(key, cached);
+    }
+    return cached.then((files) => files.map((f) => ({ ...f })));
+  }
+
+  private async computeChangedFiles(from: string | null, to: string): Promise<RawChangedFile[]> {
     const range = from ? [from, to] : ["--root", to];
     const cmd = from ? "diff" : "diff-tree";
     const base = from ? [cmd, "-M", "-z"] : [cmd, "-r", "-M", "-z", "--no-commit-id"];
@@ -377,16 +430,21 @@ export class GitRepo {
       if (opts.parent) await this.run(["read-tree", opts.parent], { env });
       else await this.run(["read-tree", "--empty"], { env });
       let info = "";
+      // Many files (a benchmark's pull request of thousands): hash them in one git process, read the parent's modes once.
+      const blobs = await this.hashBlobs(opts.changes.filter((c) => c.content !== null).map((c) => c.content!));
+      const modes = opts.parent && opts.changes.length > 8 ? await this.modes(opts.parent) : undefined;
+      let next = 0;
       for (const change of opts.changes) {
         if (change.from && change.from !== change.path) info += `0 ${ZERO}\t${change.from}\x00`;
         if (change.content === null) {
           info += `0 ${ZERO}\t${change.path}\x00`;
           continue;
         }
-        const blob = (await this.run(["hash-object", "-w", "--stdin"], { input: change.content })).trim();
+        const blob = blobs[next++]!;
         let mode = "100644";
         const source = change.from ?? change.path;
-        if (opts.parent) {
+        if (modes) mode = modes.get(source) ?? mode;
+        else if (opts.parent) {
           const existing = await this.entry(opts.parent, source);
           if (existing?.type === "blob") mode = existing.mode;
         }

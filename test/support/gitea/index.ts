@@ -265,8 +265,13 @@ export class GiteaEmulator {
   }
 
   /** Attachment metadata on an issue (or on one of its comments with commentId). */
-  addAttachment(repo: string, o: { index: number; commentId?: number; name: string; size?: number }): Attachment {
+  addAttachment(repo: string, o: { index: number; commentId?: number; name: string; size?: number; content?: Buffer }): Attachment {
     return this.core.store.addAttachment(repo, o);
+  }
+
+  /** `[attachment] ENABLED = false`: the assets routes and downloads answer 404 (existing attachments stay listed with comments). */
+  setAttachmentsEnabled(enabled: boolean): void {
+    this.core.attachmentsEnabled = enabled;
   }
 
   /** A workflow run record (as GET …/actions/runs/{run} returns it). */

@@ -83,7 +83,7 @@ export class EmulatorServer {
     await Promise.allSettled([...this.inflight]);
   }
 
-  private logEntry(kind: "api" | "git", req: IncomingMessage, res: ServerResponse, path: string, url: URL): RequestLogEntry {
+  private logEntry(kind: "api" | "git" | "web", req: IncomingMessage, res: ServerResponse, path: string, url: URL): RequestLogEntry {
     const entry: RequestLogEntry = {
       seq: this.core.nextSeq(),
       kind,
@@ -111,13 +111,15 @@ export class EmulatorServer {
     if (p === "/api/v1" || p.startsWith("/api/v1/")) return this.api(req, res, url);
     const git = /^\/([^/]+)\/([^/]+?)(?:\.git)?\/(info\/refs|git-upload-pack|git-receive-pack)$/.exec(p);
     if (git) return this.git(req, res, url, git[1] ?? "", git[2] ?? "", git[3] ?? "");
+    const attachment = /^\/attachments\/([0-9a-f-]{36})$/i.exec(p);
+    if (attachment) return this.attachment(req, res, url, attachment[1]!.toLowerCase());
     res.writeHead(404, { "Content-Type": "text/plain; charset=utf-8" });
     res.end("Not found.\n");
   }
 
   /** Applies a fault; returns true when the request must not be handled further. */
   private async applyFault(
-    kind: "api" | "git",
+    kind: "api" | "git" | "web",
     entry: RequestLogEntry,
     req: IncomingMessage,
     res: ServerResponse,
@@ -271,6 +273,34 @@ export class EmulatorServer {
     }
     res.writeHead(reply.status, headers);
     res.end(payload);
+  }
+
+  /**
+   * `GET /attachments/{uuid}` (a web route; Gitea accepts a token here): the
+   * file, for whoever may read the repository it belongs to; 404 otherwise and
+   * when attachments are disabled.
+   */
+  private async attachment(req: IncomingMessage, res: ServerResponse, url: URL, uuid: string): Promise<void> {
+    const core = this.core;
+    const entry = this.logEntry("web", req, res, url.pathname, url);
+    entry.route = "GET /attachments/{uuid}";
+    const auth = authenticate(core, req.headers.authorization);
+    entry.auth = auth.user?.login ?? null;
+    if (core.latencyMs > 0) await sleep(core.latencyMs);
+    if (await this.applyFault("web", entry, req, res)) return;
+    req.resume();
+    const a = [...core.store.attachments.values()].find((x) => x.uuid === uuid);
+    const repo = a ? core.store.findRepo(a.repo) : undefined;
+    const visible = repo && core.store.accessMode(repo, auth.user?.login) !== "none";
+    if (req.method !== "GET" || !core.attachmentsEnabled || !a || !visible || auth.bad) {
+      res.writeHead(404, { "Content-Type": "text/plain; charset=utf-8" });
+      res.end("Not found.\n");
+      return;
+    }
+    a.download_count++;
+    const body = a.content ?? Buffer.alloc(0);
+    res.writeHead(200, { "Content-Type": "application/octet-stream", "Content-Length": String(body.length), "Content-Disposition": `inline; filename="${encodeURIComponent(a.name)}"` });
+    res.end(body);
   }
 
   private async git(req: IncomingMessage, res: ServerResponse, url: URL, owner: string, name: string, service: string) {

@@ -148,6 +148,8 @@ export interface Attachment {
   size: number;
   download_count: number;
   created_at: string;
+  /** The file itself (downloads serve it; absent: empty). */
+  content?: Buffer;
 }
 
 export interface Dispatch {
@@ -404,7 +406,7 @@ export class Store {
 
   addAttachment(
     repo: string,
-    o: { index: number; commentId?: number; name: string; size?: number; created_at?: string },
+    o: { index: number; commentId?: number; name: string; size?: number; created_at?: string; content?: Buffer },
   ): Attachment {
     const issue = this.issue(repo, o.index);
     if (o.commentId !== undefined) {
@@ -418,9 +420,10 @@ export class Store {
       issueIndex: o.index,
       commentId: o.commentId ?? null,
       name: o.name,
-      size: o.size ?? 0,
+      size: o.size ?? o.content?.length ?? 0,
       download_count: 0,
       created_at: o.created_at ?? isoNow(),
+      ...(o.content ? { content: o.content } : {}),
     };
     this.attachments.set(a.id, a);
     return a;

@@ -100,4 +100,43 @@ describe("GiteaClient", () => {
     expect(await client.collaboratorPermission("eve")).toEqual({ permission: "none" });
     expect(await client.collaboratorPermission("alice")).toEqual({ permission: "write" });
   });
+
+  it("upTo reads only the pages it needs, from the total; without a total while pages are full", async () => {
+    const page = (n: number, from: number) => Array.from({ length: n }, (_, i) => ({ filename: `f${from + i}` }));
+    const withTotal = fake([res(200, page(50, 0), { "x-total-count": "120" }), (req) => res(200, page(50, 50 * (Number(new URL(req.url).searchParams.get("page")) - 1)))]);
+    const got = await withTotal.client.pullFilesUpTo(3, 60);
+    expect(got.items).toHaveLength(60);
+    expect(got.total).toBe(120);
+    expect(withTotal.sent.map((r) => new URL(r.url).searchParams.get("page"))).toEqual(["1", "2"]);
+    // A limit chosen from the total.
+    const all = fake([res(200, page(50, 0), { "x-total-count": "70" }), res(200, page(20, 50))]);
+    expect((await all.client.pullFilesUpTo(3, (total) => total)).items).toHaveLength(70);
+    const noTotal = fake([res(200, page(50, 0)), res(200, page(50, 50)), res(200, page(10, 100))]);
+    expect(await noTotal.client.pullFilesUpTo(3, 500)).toMatchObject({ total: 110 });
+  });
+
+  it("openStream sends the token only to this server and follows redirects only there", async () => {
+    const opened: HttpRequest[] = [];
+    const stream = (status: number, headers: Record<string, string> = {}) => ({
+      status,
+      headers: { get: (n: string) => headers[n.toLowerCase()] ?? null },
+      body: (async function* () {})(),
+      cancel: async () => {},
+    });
+    const steps = [stream(302, { location: "/attachments/b" }), stream(200), stream(302, { location: "https://bucket.example/x" })];
+    const client = new GiteaClient({
+      apiUrl: "http://gitea.test/api/v1",
+      token: "tok123",
+      owner: "acme",
+      repo: "app",
+      transport: { send: async () => res(500, {}), open: async (req) => (opened.push(req), steps.shift()!) },
+    });
+    await client.openStream("http://gitea.test/attachments/a", "GET a");
+    expect(opened.map((r) => r.url)).toEqual(["http://gitea.test/attachments/a", "http://gitea.test/attachments/b"]);
+    expect(opened.every((r) => r.headers.authorization === "token tok123")).toBe(true);
+    await expect(client.openStream("http://gitea.test/attachments/c", "GET c")).rejects.toThrow(/redirected to another host \(https:\/\/bucket\.example\); not followed/);
+    await expect(client.openStream("http://other.test/attachments/a", "GET x")).rejects.toThrow(/is not this Gitea server/);
+    expect(opened.map((r) => new URL(r.url).host)).not.toContain("bucket.example");
+    expect(opened.map((r) => new URL(r.url).host)).not.toContain("other.test");
+  });
 });

@@ -4,7 +4,7 @@
  * and attachments are mapped, and that untrusted text comes out sanitized.
  */
 import { describe, expect, it } from "vitest";
-import type { GiteaClient } from "../../../src/gitea/client";
+import { GiteaError, type GiteaClient } from "../../../src/gitea/client";
 import type { Entity, TriggerSource } from "../../../src/gitea/context";
 import { EDITED_AFTER_TRIGGER, fetchEntityData, readPull, type PullData } from "../../../src/gitea/data";
 import type { GiteaAttachment, GiteaComment, GiteaPullRequest, GiteaReview, GiteaReviewComment } from "../../../src/gitea/types";
@@ -46,8 +46,8 @@ function fakeClient(data: FakeData = {}) {
       base: { ref: "main", sha: "bbb", repo_id: 1 },
       ...data.pull,
     })),
-    pullFiles: record("pullFiles", () => data.files ?? []),
-    pullCommits: record("pullCommits", () => data.commits ?? []),
+    pullFilesUpTo: record("pullFilesUpTo", (_n: number, max: number) => ({ items: (data.files ?? []).slice(0, max), total: (data.files ?? []).length })),
+    pullCommitsPage: record("pullCommitsPage", () => ({ items: (data.commits ?? []).slice(0, 50), total: (data.commits ?? []).length })),
     pullReviews: record("pullReviews", () => data.reviews ?? []),
     pullReviewComments: record("pullReviewComments", (_n: number, id: number) => data.reviewComments?.[id] ?? []),
   };
@@ -125,24 +125,42 @@ describe("fetchEntityData: an issue", () => {
     expect(data.triggerAuthor).toBe("alice");
   });
 
-  it("lists the issue's attachments and those of kept comments that link attachments", async () => {
-    const asset = (id: number, name: string): GiteaAttachment => ({ id, name, browser_download_url: `https://gitea.example.com/attachments/${id}` });
-    const comments = [
-      comment(1, at(-60), "see ![log](/attachments/uuid-1)"),
-      comment(2, at(-30), "no attachment here"),
-      comment(9, at(60), "later ![x](/attachments/uuid-9)"),
-    ];
-    const { client, calls } = fakeClient({
-      comments,
-      issueAssets: [asset(100, "screenshot.png")],
-      commentAssets: { 1: [asset(101, "build\u200b.log")], 9: [asset(109, "later.txt")] },
+  it("lists the attachments of the issue and of kept comments (from the comments themselves), images apart", async () => {
+    const asset = (id: number, name: string, size?: number): GiteaAttachment => ({
+      id,
+      name,
+      browser_download_url: `https://gitea.example.com/attachments/${id}`,
+      ...(size !== undefined ? { size } : {}),
     });
+    const comments = [
+      { ...comment(1, at(-60), "see the log"), assets: [asset(101, "build\u200b.log", 2048)] },
+      comment(2, at(-30), "embedded: ![shot](/attachments/0b6c1b9e-8d7a-4d7e-9a55-2f0f5c1d3e4a) and <img src='https://elsewhere.example/x.png'>"),
+      { ...comment(3, at(-20), "other repo: ![x](/attachments/11111111-2222-4333-8444-555555555555)"), assets: [{ ...asset(103, "pic.png"), uuid: "0b6c1b9e-8d7a-4d7e-9a55-2f0f5c1d3e4a" }] },
+      { ...comment(9, at(60), "later"), assets: [asset(109, "later.txt")] },
+    ];
+    const { client, calls } = fakeClient({ comments, issueAssets: [asset(100, "screenshot.png", 10)] });
     const data = await fetchEntityData(client, issue(), commentTrigger(5));
-    expect(calls.filter((c) => c.method === "commentAssets").map((c) => c.args[0])).toEqual([1]);
-    expect(data.attachments).toEqual([
-      { name: "screenshot.png", url: "https://gitea.example.com/attachments/100", on: "issue" },
-      { name: "build.log", url: "https://gitea.example.com/attachments/101", on: "comment 1" },
+    expect(calls.map((c) => c.method)).not.toContain("commentAssets");
+    expect(data.attachments).toEqual([{ name: "build.log", url: "https://gitea.example.com/attachments/101", on: "comment 1", size: 2048 }]);
+    expect(data.images).toEqual([
+      { on: "issue", url: "https://gitea.example.com/attachments/100", name: "screenshot.png", size: 10 },
+      { on: "comment 3", url: "https://gitea.example.com/attachments/103", name: "pic.png" },
+      // An attachment of some other issue or repository is not fetched for Claude.
+      { on: "comment 3", url: "/attachments/11111111-2222-4333-8444-555555555555", skipped: "not an attachment of this issue or pull request" },
+      // One of this issue's attachments (of comment 3), embedded in comment 2: fetched.
+      { on: "comment 2", url: "/attachments/0b6c1b9e-8d7a-4d7e-9a55-2f0f5c1d3e4a" },
+      { on: "comment 2", url: "https://elsewhere.example/x.png" },
     ]);
+  });
+
+  it("with attachments disabled on the server (assets answer 404) there is nothing to get", async () => {
+    const { client } = fakeClient({ comments: [comment(1, at(-60))] });
+    (client as unknown as { issueAssets: () => Promise<never> }).issueAssets = async () => {
+      throw new GiteaError("GET /repos/acme/app/issues/12/assets", 404, "HTTP 404");
+    };
+    const data = await fetchEntityData(client, issue(), commentTrigger(2));
+    expect(data.attachments).toEqual([]);
+    expect(data.images).toEqual([]);
   });
 
   it("sanitizes the title, body, comments and the trigger", async () => {
@@ -177,13 +195,13 @@ describe("fetchEntityData: a pull request", () => {
       issueComments: pending("issueComments", []),
       issueAssets: pending("issueAssets", []),
       pull: pending("pull", { id: 1, number: 7, title: "t", user: user("a"), state: "open", head: { ref: "f", sha: "a", repo_id: 1 }, base: { ref: "main", sha: "b", repo_id: 1 } }),
-      pullFiles: pending("pullFiles", []),
-      pullCommits: pending("pullCommits", []),
+      pullFilesUpTo: pending("pullFilesUpTo", { items: [], total: 0 }),
+      pullCommitsPage: pending("pullCommitsPage", { items: [] }),
       pullReviews: pending("pullReviews", []),
     } as unknown as GiteaClient;
     const result = fetchEntityData(client, pr(), commentTrigger(3));
     await new Promise((r) => setImmediate(r));
-    expect(started.sort()).toEqual(["issueAssets", "issueComments", "pull", "pullCommits", "pullFiles", "pullReviews"]);
+    expect(started.sort()).toEqual(["issueAssets", "issueComments", "pull", "pullCommitsPage", "pullFilesUpTo", "pullReviews"]);
     for (const open of gates) open();
     await expect(result).resolves.toMatchObject({ pull: { headRef: "f", fromFork: false } });
   });
@@ -246,14 +264,44 @@ describe("fetchEntityData: a pull request", () => {
   });
 
   it("labels the pull request's own attachments as such", async () => {
-    const { client } = fakeClient({ issueAssets: [{ id: 1, name: "a.png", browser_download_url: "https://x/attachments/1" }] });
+    const { client } = fakeClient({
+      issueAssets: [
+        { id: 1, name: "a.png", browser_download_url: "https://x/attachments/1" },
+        { id: 2, name: "notes.pdf", browser_download_url: "https://x/attachments/2" },
+      ],
+    });
     const data = await fetchEntityData(client, pr(), commentTrigger(3));
-    expect(data.attachments).toEqual([{ name: "a.png", url: "https://x/attachments/1", on: "pull request" }]);
+    expect(data.attachments).toEqual([{ name: "notes.pdf", url: "https://x/attachments/2", on: "pull request" }]);
+    expect(data.images).toEqual([{ name: "a.png", url: "https://x/attachments/1", on: "pull request" }]);
+  });
+
+  it("finds images embedded in reviews and their inline comments", async () => {
+    const { client } = fakeClient({
+      comments: [{ ...comment(1, at(-60), "x"), assets: [{ id: 5, name: "a.png", uuid: "0b6c1b9e-8d7a-4d7e-9a55-2f0f5c1d3e4a", browser_download_url: "https://g/attachments/0b6c1b9e-8d7a-4d7e-9a55-2f0f5c1d3e4a" }] }],
+      reviews: [{ id: 21, body: "See ![](https://g/acme/app/raw/branch/main/shot.png)", state: "COMMENT", user: user("carol"), comments_count: 1 }],
+      reviewComments: { 21: [{ id: 30, body: "<img src=\"/attachments/0b6c1b9e-8d7a-4d7e-9a55-2f0f5c1d3e4a\">", user: user("dave"), path: "a.ts", position: 1 }] },
+    });
+    const data = await fetchEntityData(client, pr(), commentTrigger(3));
+    expect(data.images?.filter((i) => i.on.startsWith("review"))).toEqual([
+      { on: "review 21", url: "https://g/acme/app/raw/branch/main/shot.png" },
+      { on: "review comment 30", url: "/attachments/0b6c1b9e-8d7a-4d7e-9a55-2f0f5c1d3e4a" },
+    ]);
+  });
+
+  it("reads only as many changed files as asked and the first page of commits, and counts all of them", async () => {
+    const files = Array.from({ length: 120 }, (_, i) => ({ filename: `f${i}.ts`, status: "added", additions: 1, deletions: 0, changes: 1 }));
+    const commits = Array.from({ length: 70 }, (_, i) => ({ sha: `c${i}`, commit: { message: `m${i}` } }));
+    const { client, calls } = fakeClient({ files, commits });
+    const data = await fetchEntityData(client, pr(), commentTrigger(3), { maxFiles: 60 });
+    expect(calls.find((c) => c.method === "pullFilesUpTo")?.args).toEqual([7, 60]);
+    expect(data.files).toHaveLength(60);
+    expect(data.commits).toHaveLength(50);
+    expect(data.totals).toEqual({ comments: 0, reviews: 0, files: 120, commits: 70 });
   });
 
   it("fails when a read fails (prepare reports it)", async () => {
     const { client } = fakeClient();
-    (client as unknown as { pullFiles: () => Promise<never> }).pullFiles = async () => {
+    (client as unknown as { pullFilesUpTo: () => Promise<never> }).pullFilesUpTo = async () => {
       throw new Error("GET pulls/7/files: 500");
     };
     await expect(fetchEntityData(client, pr(), commentTrigger(3))).rejects.toThrow("pulls/7/files: 500");

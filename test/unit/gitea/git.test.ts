@@ -18,6 +18,7 @@ import {
   finalizeBranch,
   spawnRunner,
   workBranchName,
+  runTag,
   type CommandRunner,
   type RemoteBranches,
   type WorkBranch,
@@ -90,12 +91,21 @@ async function fixture() {
       await sh(["update-ref", "-d", `refs/heads/${name}`], origin);
     },
     // Stands in for src/boundary/push.ts: the same refspec, no force.
-    async push(branch) {
+    async push(branch, target = branch.name) {
       try {
-        await sh(["push", "--quiet", origin, `refs/heads/${branch.name}:refs/heads/${branch.name}`], work);
+        await sh(["push", "--quiet", origin, `refs/heads/${branch.name}:refs/heads/${target}`], work);
         return { ok: true, message: "pushed" };
       } catch (error) {
-        return { ok: false, message: (error as Error).message.trim().split("\n").slice(-1)[0] ?? "" };
+        const message = (error as Error).message;
+        return { ok: false, message: message.trim().split("\n").slice(-1)[0] ?? "", ...(/non-fast-forward|fetch first/.test(message) ? { nonFastForward: true } : {}) };
+      }
+    },
+    async fetch(name) {
+      try {
+        await sh(["fetch", "--quiet", "--no-tags", origin, `+refs/heads/${name}:refs/remotes/origin/${name}`], work);
+        return true;
+      } catch {
+        return false;
       }
     },
   };
@@ -136,6 +146,17 @@ describe("workBranchName", () => {
   it("does not repeat the kind when the id starts with it, nor end the id in '-' or '.'", () => {
     expect(workBranchName("claude/", "task", "task-7f3a", now)).toBe("claude/task-7f3a-20260105-0907");
     expect(workBranchName("claude/", "task", `${"y".repeat(39)}.z`, now)).toBe(`claude/task-${"y".repeat(39)}-20260105-0907`);
+  });
+
+  it("ends in the run's tag when given, so two runs at the same minute get two branches", async () => {
+    expect(workBranchName("claude/", "issue", 12, now, runTag("4242", "1"))).toBe("claude/issue-12-20260105-0907-r4242");
+    expect(workBranchName("claude/", "issue", 12, now, runTag("4242", "3"))).toBe("claude/issue-12-20260105-0907-r4242.3");
+    expect(runTag("4242", "")).toBe("r4242");
+    expect(runTag("", "1", () => "a1b2c3")).toBe("a1b2c3");
+    expect(runTag("", "")).toMatch(/^[0-9a-f]{6}$/);
+    expect(runTag("", "")).not.toBe(runTag("", ""));
+    const name = workBranchName("claude/", "task", "x", now, runTag("99", "2"));
+    await expect(sh(["check-ref-format", "--branch", name], root)).resolves.toBe(name);
   });
 
   it("leaves the id out when there is none", () => {
@@ -276,6 +297,42 @@ describe("finalizeBranch", () => {
     const head = await f.commit("x.txt");
     expect(await finalizeBranch(f.git, f.remote, work)).toEqual({ branch: "feature", commits: 1, pushed: true, deleted: false });
     expect(await f.originSha("feature")).toBe(head);
+  });
+
+  it("a PR head that moved on under the run: the run's commits go to its fallback branch, nothing is overwritten", async () => {
+    const f = await fixture();
+    const work = { ...(await checkoutPullBranch(f.git, "feature", "main")), fallback: "claude/pr-7-20260101-0000-r42" };
+    const ours = await f.commit("local.txt");
+    // Another run pushed first.
+    const theirs = await sh(["commit-tree", "-p", f.featureSha, "-m", "theirs", `${f.featureSha}^{tree}`], f.origin);
+    await sh(["update-ref", "refs/heads/feature", theirs], f.origin);
+    const outcome = await finalizeBranch(f.git, f.remote, work);
+    expect(outcome).toMatchObject({ branch: "claude/pr-7-20260101-0000-r42", movedFrom: "feature", commits: 1, pushed: true, deleted: false });
+    expect(outcome.note).toContain("feature moved on while Claude worked");
+    expect(await f.originSha("feature")).toBe(theirs);
+    expect(await f.originSha("claude/pr-7-20260101-0000-r42")).toBe(ours);
+  });
+
+  it("commits someone already built on (the remote contains them) stay where they are", async () => {
+    const f = await fixture();
+    const work = { ...(await checkoutPullBranch(f.git, "feature", "main")), fallback: "claude/pr-7-x" };
+    const ours = await f.commit("local.txt");
+    await sh(["push", "--quiet", "origin", "HEAD"], f.work);
+    const later = await sh(["commit-tree", "-p", ours, "-m", "later", `${ours}^{tree}`], f.origin);
+    await sh(["update-ref", "refs/heads/feature", later], f.origin);
+    expect(await finalizeBranch(f.git, f.remote, work)).toEqual({ branch: "feature", commits: 1, pushed: false, deleted: false });
+    expect(await f.originSha("claude/pr-7-x")).toBe("");
+  });
+
+  it("a new branch whose name another job took: the run's commits go to the fallback", async () => {
+    const { f, work } = await newBranch();
+    const ours = await f.commit("mine.txt");
+    const theirs = await sh(["commit-tree", "-p", f.mainSha, "-m", "other job", `${f.mainSha}^{tree}`], f.origin);
+    await sh(["update-ref", `refs/heads/${NAME}`, theirs], f.origin);
+    const outcome = await finalizeBranch(f.git, f.remote, { ...work, fallback: `${NAME}-abc123` });
+    expect(outcome).toMatchObject({ branch: `${NAME}-abc123`, movedFrom: NAME, pushed: true });
+    expect(await f.originSha(NAME)).toBe(theirs);
+    expect(await f.originSha(`${NAME}-abc123`)).toBe(ours);
   });
 
   it("a rejected push is reported as a note, not thrown", async () => {

@@ -111,7 +111,7 @@ describe("gitea MCP server against the Gitea emulator", () => {
       expect(g.getComment(trackingId)!.body).toBe(`${TRACKING_MARKER}\n### Working\n- [ ] fix \ntoken ***`);
 
       expect(JSON.parse((await s.call("get_issue")).text)).toMatchObject({ number: issue, title: "Wrong answer", labels: ["bug"], author: "alice" });
-      expect(JSON.parse((await s.call("list_comments")).text)).toHaveLength(2);
+      expect(JSON.parse((await s.call("list_comments")).text).comments).toHaveLength(2);
       expect((await s.call("get_file_contents", { path: "src/app.ts" })).text).toContain("export const answer = 41;");
 
       expect((await s.call("create_pull_request", { title: "Fix", body: "" })).text).toContain("has no commits on Gitea yet");

@@ -14,11 +14,13 @@ import type {
   GiteaBranch,
   GiteaChangedFile,
   GiteaComment,
+  GiteaCommit,
   GiteaContents,
   GiteaIssue,
   GiteaLabel,
   GiteaPullRequest,
   GiteaReview,
+  GiteaReviewComment,
 } from "../../../src/gitea/types";
 import type { GiteaApi } from "../../../src/mcp/gitea/tool";
 
@@ -101,6 +103,56 @@ export class FakeGitea implements GiteaApi {
     this.record("pullFiles", index);
     if (!this.pulls.has(index)) throw notFound(`/pulls/${index}/files`);
     return this.files.get(index) ?? [];
+  }
+  async pullFilesPage(index: number, page: number, limit = 50) {
+    this.record("pullFilesPage", index, page, limit);
+    if (!this.pulls.has(index)) throw notFound(`/pulls/${index}/files`);
+    const all = this.files.get(index) ?? [];
+    return { items: all.slice((page - 1) * limit, page * limit), total: all.length };
+  }
+  async pullFilesUpTo(index: number, max: number | ((total: number) => number)) {
+    this.record("pullFilesUpTo", index, max);
+    if (!this.pulls.has(index)) throw notFound(`/pulls/${index}/files`);
+    const all = this.files.get(index) ?? [];
+    return { items: all.slice(0, typeof max === "number" ? max : max(all.length)), total: all.length };
+  }
+  /** Commits, reviews, inline comments and the unified diff of each pull request. */
+  commits = new Map<number, GiteaCommit[]>();
+  pullReviewList = new Map<number, GiteaReview[]>();
+  reviewComments = new Map<number, GiteaReviewComment[]>();
+  diffs = new Map<number, string>();
+  async pullCommitsPage(index: number, page: number, limit = 50) {
+    this.record("pullCommitsPage", index, page, limit);
+    if (!this.pulls.has(index)) throw notFound(`/pulls/${index}/commits`);
+    const all = this.commits.get(index) ?? [];
+    return { items: all.slice((page - 1) * limit, page * limit), total: all.length };
+  }
+  async pullReviews(index: number): Promise<GiteaReview[]> {
+    this.record("pullReviews", index);
+    if (!this.pulls.has(index)) throw notFound(`/pulls/${index}/reviews`);
+    return this.pullReviewList.get(index) ?? [];
+  }
+  async pullReviewsPage(index: number, page: number, limit = 50) {
+    this.record("pullReviewsPage", index, page, limit);
+    const all = await this.pullReviews(index);
+    return { items: all.slice((page - 1) * limit, page * limit), total: all.length };
+  }
+  async pullReviewComments(index: number, id: number): Promise<GiteaReviewComment[]> {
+    this.record("pullReviewComments", index, id);
+    const list = this.reviewComments.get(id);
+    if (!list) throw notFound(`/pulls/${index}/reviews/${id}/comments`);
+    return list;
+  }
+  async pullDiffStream(index: number) {
+    this.record("pullDiffStream", index);
+    if (!this.pulls.has(index)) throw notFound(`/pulls/${index}.diff`);
+    const text = Buffer.from(this.diffs.get(index) ?? "");
+    let cancelled = false;
+    async function* body() {
+      // Small chunks, so lines and characters are split across them.
+      for (let i = 0; i < text.length && !cancelled; i += 7) yield text.subarray(i, i + 7);
+    }
+    return { status: 200, headers: { get: () => null }, body: body(), cancel: async () => void (cancelled = true) };
   }
   async openPulls(): Promise<GiteaPullRequest[]> {
     this.record("openPulls");

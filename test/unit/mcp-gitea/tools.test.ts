@@ -31,7 +31,20 @@ describe("tool registration follows the run's configuration", () => {
     await pr.close();
     const bare = await start({ CLAUDE_COMMENT_ID: "", CLAUDE_BRANCH: "", BASE_BRANCH: "", GITEA_ENTITY_NUMBER: "", GITEA_IS_PR: "" });
     // get_ci_status needs a pull request or a working branch; get_job_log takes a job id on any run.
-    expect(await bare.toolNames()).toEqual(["get_file_contents", "get_issue", "get_job_log", "get_pull_request", "list_branches", "list_comments", "list_labels"]);
+    expect(await bare.toolNames()).toEqual([
+      "get_file_contents",
+      "get_issue",
+      "get_job_log",
+      "get_pull_request",
+      "get_pull_request_file_diff",
+      "list_branches",
+      "list_comments",
+      "list_labels",
+      "list_pull_request_commits",
+      "list_pull_request_files",
+      "list_pull_request_reviews",
+      "list_review_comments",
+    ]);
   });
 
   it("no tool takes an owner or repo argument", async () => {
@@ -117,12 +130,116 @@ describe("read tools", () => {
 
   it("list_comments sanitizes bodies and marks the tracking comment", async () => {
     const { call } = await start();
-    const comments = JSON.parse((await call("list_comments")).text);
-    expect(comments).toEqual([
-      { id: 500, author: "bob", created_at: "2026-01-01T01:00:00Z", body: "Same here.evil" },
-      { id: 501, author: "claude-bot", created_at: "2026-01-01T02:00:00Z", is_your_tracking_comment: true, body: "Claude is working…" },
-    ]);
+    const page = JSON.parse((await call("list_comments")).text);
+    expect(page).toEqual({
+      number: 12,
+      page: 1,
+      per_page: 50,
+      total: 2,
+      pages: 1,
+      positions: "1-2",
+      has_more: false,
+      comments: [
+        { position: 1, id: 500, author: "bob", created_at: "2026-01-01T01:00:00Z", body: "Same here.evil" },
+        { position: 2, id: 501, author: "claude-bot", created_at: "2026-01-01T02:00:00Z", is_your_tracking_comment: true, body: "Claude is working…" },
+      ],
+    });
     expect((await call("list_comments", { number: 7 })).text).toBe("#7 has no comments.");
+  });
+
+  it("list_comments pages through thousands of comments by position", async () => {
+    const { call, fake } = await start();
+    fake.comments.set(12, Array.from({ length: 2001 }, (_, i) => ({ id: 10_000 + i, body: `c${i + 1}`, user: { id: 2, login: "bob" }, created_at: "2026-01-01T00:00:00Z" })));
+    const p41 = JSON.parse((await call("list_comments", { page: 41 })).text);
+    expect(p41).toMatchObject({ page: 41, total: 2001, pages: 41, positions: "2001-2001", has_more: false });
+    expect(p41.comments).toEqual([expect.objectContaining({ position: 2001, body: "c2001" })]);
+    const p2 = JSON.parse((await call("list_comments", { page: 2, per_page: 10 })).text);
+    expect(p2.comments.map((c: { position: number }) => c.position)).toEqual([11, 12, 13, 14, 15, 16, 17, 18, 19, 20]);
+    expect((await call("list_comments", { page: 99 })).text).toContain("past the last page (41)");
+    expect((await call("list_comments", { per_page: 500 })).isError).toBe(true);
+  });
+
+  it("list_pull_request_files pages through the changed files with positions and the total", async () => {
+    const { call, fake } = await start({ GITEA_ENTITY_NUMBER: "7", GITEA_IS_PR: "true" });
+    fake.files.set(7, Array.from({ length: 120 }, (_, i) => ({ filename: `f/${i + 1}.ts`, status: "added", additions: i, deletions: 0, changes: i })));
+    const p3 = JSON.parse((await call("list_pull_request_files", { page: 3 })).text);
+    expect(p3).toMatchObject({ number: 7, page: 3, total: 120, pages: 3, positions: "101-120", has_more: false });
+    expect(p3.files[0]).toEqual({ position: 101, path: "f/101.ts", status: "added", additions: 100, deletions: 0 });
+    expect(fake.calls.filter((c) => c.method === "pullFilesPage").map((c) => c.args)).toEqual([[7, 3, 50]]);
+    // get_pull_request reads only the files it lists.
+    const pr = JSON.parse((await call("get_pull_request")).text);
+    expect(pr.changed_files).toBe(120);
+  });
+
+  it("get_pull_request_file_diff returns one file's patch from the streamed diff, cut when huge", async () => {
+    const { call, fake } = await start({ GITEA_ENTITY_NUMBER: "7", GITEA_IS_PR: "true" });
+    const section = (p: string, body: string) => `diff --git a/${p} b/${p}\nindex 1..2 100644\n--- a/${p}\n+++ b/${p}\n@@ -1 +1 @@\n${body}\n`;
+    fake.diffs.set(
+      7,
+      section("src/a.ts", "-old a\n+new a") +
+        `diff --git a/old name.ts b/new name.ts\nsimilarity index 90%\nrename from old name.ts\nrename to new name.ts\n` +
+        section("src/é.ts", "+accent") +
+        section("src/big.ts", Array.from({ length: 40_000 }, (_, i) => `+line ${i}`).join("\n")) +
+        section("src/z.ts", "+z"),
+    );
+    const a = await call("get_pull_request_file_diff", { path: "src/a.ts" });
+    expect(a.isError).toBe(false);
+    expect(a.text).toContain("+new a");
+    expect(a.text).not.toContain("rename from");
+    expect((await call("get_pull_request_file_diff", { path: "old name.ts" })).text).toContain("rename to new name.ts");
+    expect((await call("get_pull_request_file_diff", { path: "src/é.ts" })).text).toContain("+accent");
+    const big = await call("get_pull_request_file_diff", { path: "src/big.ts" });
+    expect(big.text.length).toBeLessThan(40_000);
+    const next = Number(/"offset": (\d+)\]$/.exec(big.text)?.[1]);
+    expect(next).toBeGreaterThan(30_000);
+    const part2 = await call("get_pull_request_file_diff", { path: "src/big.ts", offset: next });
+    expect(part2.text).toContain(`bytes ${next}–`);
+    // Parts meet exactly: the first line of part 2 follows the last of part 1.
+    const lastOf1 = Number(/\+line (\d+)\n\n?\[… more/.exec(big.text)?.[1]);
+    expect(part2.text).toContain(`\n+line ${lastOf1 + 1}\n`);
+    expect((await call("get_pull_request_file_diff", { path: "src/z.ts" })).text).toContain("+z");
+    const missing = await call("get_pull_request_file_diff", { path: "nope.ts" });
+    expect(missing).toMatchObject({ isError: true });
+    expect(missing.text).toContain("not among the changed files");
+  });
+
+  it("a page of long comments is cut to stay under what Claude Code accepts from a tool", async () => {
+    const { call, fake } = await start();
+    fake.comments.set(12, Array.from({ length: 50 }, (_, i) => ({ id: 20_000 + i, body: `${i} ${"x".repeat(4000)}`, user: { id: 2, login: "bob" }, created_at: "2026-01-01T00:00:00Z" })));
+    const res = await call("list_comments");
+    expect(res.text.length).toBeLessThan(40_000);
+    const page = JSON.parse(res.text);
+    expect(page.comments).toHaveLength(50);
+    expect(page.comments[0].body_cut).toMatch(/of 4002 characters shown/);
+    const one = JSON.parse((await call("list_comments", { per_page: 1, page: 7 })).text);
+    expect(one.comments[0].body).toHaveLength(4002);
+  });
+
+  it("list_pull_request_commits and list_pull_request_reviews page with totals; list_review_comments by review or file", async () => {
+    const { call, fake } = await start({ GITEA_ENTITY_NUMBER: "7", GITEA_IS_PR: "true" });
+    fake.commits.set(7, Array.from({ length: 60 }, (_, i) => ({ sha: `s${i}`, commit: { message: `m${i}\u200b`, author: { name: "Dev", date: "2026-01-01T00:00:00Z" } }, author: null })));
+    const commits = JSON.parse((await call("list_pull_request_commits", { page: 2 })).text);
+    expect(commits).toMatchObject({ total: 60, positions: "51-60" });
+    expect(commits.commits[0]).toEqual({ sha: "s50", author: "Dev", date: "2026-01-01T00:00:00Z", message: "m50" });
+    fake.pullReviewList.set(7, [
+      { id: 1, body: "LGTM", state: "APPROVED", user: { id: 2, login: "bob" }, comments_count: 0 },
+      { id: 2, body: "Two notes", state: "COMMENT", user: { id: 3, login: "carol" }, comments_count: 2 },
+    ]);
+    fake.reviewComments.set(2, [
+      { id: 21, body: "Off by one", user: { id: 3, login: "carol" }, path: "src/a.ts", position: 3, diff_hunk: "@@" },
+      { id: 22, body: "Outdated", user: { id: 3, login: "carol" }, path: "src/b.ts", position: 0 },
+    ]);
+    const reviews = JSON.parse((await call("list_pull_request_reviews")).text);
+    expect(reviews.reviews.map((r: { id: number; inline_comments: number }) => [r.id, r.inline_comments])).toEqual([[1, 0], [2, 2]]);
+    const all = JSON.parse((await call("list_review_comments")).text);
+    expect(all.comments).toEqual([
+      { id: 21, review_id: 2, author: "carol", path: "src/a.ts", line: 3, diff_hunk: "@@", body: "Off by one" },
+      { id: 22, review_id: 2, author: "carol", path: "src/b.ts", body: "Outdated" },
+    ]);
+    expect(fake.calls.filter((c) => c.method === "pullReviewComments").map((c) => c.args)).toEqual([[7, 2]]);
+    expect(JSON.parse((await call("list_review_comments", { path: "src/b.ts" })).text).comments.map((c: { id: number }) => c.id)).toEqual([22]);
+    expect(JSON.parse((await call("list_review_comments", { review_id: 2 })).text).total).toBe(2);
+    expect((await call("list_review_comments", { review_id: 9 })).isError).toBe(true);
   });
 
   it("get_file_contents returns text, lists directories, refuses binaries, big files, '..' and .git", async () => {

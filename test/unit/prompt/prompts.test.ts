@@ -113,10 +113,12 @@ describe("buildPrompt", () => {
 });
 
 describe("estimateTokens", () => {
-  it("about four ASCII characters per token, one per other character", () => {
+  it("about three ASCII characters per token (erring high), one per other character", () => {
     expect(estimateTokens("")).toBe(0);
-    expect(estimateTokens("abcd")).toBe(1);
-    expect(estimateTokens("abcde")).toBe(2);
+    expect(estimateTokens("abc")).toBe(1);
+    expect(estimateTokens("abcd")).toBe(2);
+    // Never below the common bytes/4 rule.
+    for (const s of ["plain words here", "日本語テキスト", "emoji 😀😀", "x".repeat(1001)]) expect(estimateTokens(s)).toBeGreaterThanOrEqual(Math.ceil(Buffer.byteLength(s) / 4));
     expect(estimateTokens("日本語")).toBe(3);
     expect(estimateTokens("😀")).toBe(1);
   });

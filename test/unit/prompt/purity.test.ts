@@ -7,7 +7,7 @@ const DIR = path.resolve(__dirname, "../../../src/prompt");
 const files = readdirSync(DIR).filter((f) => f.endsWith(".ts"));
 
 /** Modules outside src/prompt the builders may use: types, pure helpers and the tool names. */
-const ALLOWED = new Set(["../gitea/data", "../gitea/links", "../text/sanitize", "../mcp/gitea/names"]);
+const ALLOWED = new Set(["../gitea/data", "../gitea/links", "../gitea/media", "../text/sanitize", "../mcp/gitea/names"]);
 
 describe("src/prompt purity", () => {
   for (const file of files) {

@@ -45,8 +45,8 @@ function fakeClient(): GiteaClient {
       head: { ref: "feature/x", sha: "abc", repo_id: 1 },
       base: { ref: "main", sha: "def", repo_id: 1 },
     }),
-    pullFiles: async () => [{ filename: `src/a\u200b.ts`, status: "modified", additions: 1, deletions: 1, changes: 2 }],
-    pullCommits: async () => [{ sha: "abc", commit: { message: hostile("commit") }, author: user("mallory") }],
+    pullFilesUpTo: async () => ({ items: [{ filename: `src/a\u200b.ts`, status: "modified", additions: 1, deletions: 1, changes: 2 }], total: 1 }),
+    pullCommitsPage: async () => ({ items: [{ sha: "abc", commit: { message: hostile("commit") }, author: user("mallory") }], total: 1 }),
     pullReviews: async () => [{ id: 5, body: hostile("review"), state: "COMMENT", user: user("mallory"), comments_count: 1 }],
     pullReviewComments: async () => [{ id: 6, body: hostile("inline"), user: user("mallory"), path: "src/a.ts", position: 3 }],
   };

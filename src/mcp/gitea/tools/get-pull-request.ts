@@ -19,7 +19,8 @@ export const getPullRequest = defineTool({
   async handler({ number }, deps) {
     const n = targetNumber(number, deps, "pull request");
     const what = `Pull request #${n} of ${deps.config.repository}`;
-    const [pr, files] = await Promise.all([orNotFound(deps.api.pull(n), what), orNotFound(deps.api.pullFiles(n), what)]);
+    // Only the files this answer lists are read (a pull request may change tens of thousands).
+    const [pr, { items: files, total }] = await Promise.all([orNotFound(deps.api.pull(n), what), orNotFound(deps.api.pullFilesUpTo(n, MAX_LISTED_FILES), what)]);
     const headRepo = pr.head.repo_id ?? pr.head.repo?.id;
     const baseRepo = pr.base.repo_id ?? pr.base.repo?.id;
     return json({
@@ -36,15 +37,15 @@ export const getPullRequest = defineTool({
       base: { ref: pr.base.ref, sha: pr.base.sha },
       additions: pr.additions ?? files.reduce((s, f) => s + f.additions, 0),
       deletions: pr.deletions ?? files.reduce((s, f) => s + f.deletions, 0),
-      changed_files: files.length,
-      files: files.slice(0, MAX_LISTED_FILES).map((f) => ({
+      changed_files: total,
+      files: files.map((f) => ({
         path: f.filename,
         ...(f.previous_filename ? { previous_path: f.previous_filename } : {}),
         status: f.status,
         additions: f.additions,
         deletions: f.deletions,
       })),
-      ...(files.length > MAX_LISTED_FILES ? { files_note: `only the first ${MAX_LISTED_FILES} of ${files.length} files are listed` } : {}),
+      ...(total > files.length ? { files_note: `only the first ${files.length} of ${total} files are listed: page through them all with list_pull_request_files` } : {}),
       url: webLink(deps, "pulls", pr.number, pr.html_url),
       body: untrusted(pr.body),
     });

@@ -7,9 +7,14 @@ import { getFileContents } from "./get-file-contents";
 import { getIssue } from "./get-issue";
 import { getJobLog } from "./get-job-log";
 import { getPullRequest } from "./get-pull-request";
+import { getPullRequestFileDiff } from "./get-pull-request-file-diff";
 import { listBranches } from "./list-branches";
 import { listComments } from "./list-comments";
 import { listLabels } from "./list-labels";
+import { listPullRequestCommits } from "./list-pull-request-commits";
+import { listPullRequestFiles } from "./list-pull-request-files";
+import { listPullRequestReviews } from "./list-pull-request-reviews";
+import { listReviewComments } from "./list-review-comments";
 import { pushBranch } from "./push-branch";
 import { setLabels } from "./set-labels";
 import { submitReview } from "./submit-review";
@@ -20,6 +25,11 @@ export const GITEA_TOOL_DEFINITIONS = [
   getIssue,
   getPullRequest,
   listComments,
+  listPullRequestFiles,
+  getPullRequestFileDiff,
+  listPullRequestCommits,
+  listPullRequestReviews,
+  listReviewComments,
   getFileContents,
   listBranches,
   listLabels,
@@ -40,9 +50,14 @@ export {
   getIssue,
   getJobLog,
   getPullRequest,
+  getPullRequestFileDiff,
   listBranches,
   listComments,
   listLabels,
+  listPullRequestCommits,
+  listPullRequestFiles,
+  listPullRequestReviews,
+  listReviewComments,
   pushBranch,
   setLabels,
   submitReview,

@@ -135,6 +135,7 @@ export const issueRoutes: RouteDef[] = [
   {
     route: "GET /repos/{owner}/{repo}/issues/{index}/assets",
     handler: (ctx) => {
+      if (!ctx.core.attachmentsEnabled) throw notFound();
       const { issue } = issueOf(ctx);
       return json(200, ctx.core.store.issueAttachments(issue.repo, issue.index).map((a) => apiAttachment(ctx.core, a)));
     },
@@ -142,6 +143,7 @@ export const issueRoutes: RouteDef[] = [
   {
     route: "GET /repos/{owner}/{repo}/issues/comments/{id}/assets",
     handler: (ctx) => {
+      if (!ctx.core.attachmentsEnabled) throw notFound();
       const { comment } = commentOf(ctx);
       return json(200, ctx.core.store.commentAttachments(comment.id).map((a) => apiAttachment(ctx.core, a)));
     },
