@@ -66,8 +66,8 @@ describe("Claude's own earlier review", () => {
       issueAssets: async () => [],
       commentAssets: async () => [],
       pull: async () => ({ id: 1, number: 7, title: "t", user: { id: 1, login: "dave" }, state: "open", head: { ref: "f", sha: "a".repeat(40), repo_id: 1 }, base: { ref: "main", sha: "b".repeat(40), repo_id: 1 } }),
-      pullFiles: async () => [],
-      pullCommits: async () => [],
+      pullFilesUpTo: async () => ({ items: [], total: 0 }),
+      pullCommitsPage: async () => ({ items: [], total: 0 }),
       pullReviews: async () => reviews,
       pullReviewComments: async () => [],
     }) as unknown as GiteaClient;
