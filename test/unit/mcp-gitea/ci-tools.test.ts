@@ -39,6 +39,7 @@ async function session(g: GiteaEmulator, o: { token: string; pr?: number; run?: 
       gitEmail: "claude@example.com",
       ...(o.run ? { run: o.run } : {}),
     },
+    ...(o.branch ? { git: { remoteUrl: `${g.url}/${REPO}.git`, branch: o.branch, baseBranch: "main", startSha: "0".repeat(40) } } : {}),
   });
   const client = new Client({ name: "ci-test", version: "0" });
   await client.connect(new StreamableHTTPClientTransport(new URL(`http://127.0.0.1:${broker.port}/mcp/gitea`), { requestInit: { headers: { Authorization: `Bearer ${CAPABILITY}` } } }));
@@ -181,6 +182,22 @@ describe("Gitea 1.25", () => {
       expect(JSON.stringify(await s.call("get_job_log", { job_id: fx.foreign.id }))).not.toContain("FOREIGN-LOG-LINE");
     } finally {
       await s.close();
+    }
+  });
+
+  it("on a run about an issue, the working branch's head once it is on Gitea", async () => {
+    const branch = await session(g, { token: JOB_TOKEN, branch: "feature", run: fx.current });
+    try {
+      const out = JSON.parse((await branch.call("get_ci_status")).text) as { commit: string; of: string };
+      expect(out).toMatchObject({ commit: fx.headSha, of: "the head of the working branch feature" });
+    } finally {
+      await branch.close();
+    }
+    const unpushed = await session(g, { token: JOB_TOKEN, branch: "claude/issue-9-20260101-0000" });
+    try {
+      expect(await unpushed.call("get_ci_status")).toEqual({ isError: true, text: "The working branch claude/issue-9-20260101-0000 is not on Gitea yet (nothing was pushed), so it has no CI." });
+    } finally {
+      await unpushed.close();
     }
   });
 
