@@ -58,8 +58,15 @@ const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 
 export function checkTrigger(ctx: EventContext, inputs: TriggerInputs): TriggerResult {
   if (ctx.kind === "dispatch") return { triggered: true, reason: `dispatched task (${ctx.source})` };
-  if (ctx.kind === "entity" && ctx.trigger.kind === "review_request") return reviewRequest(ctx.trigger, inputs);
-  if (ctx.kind === "entity" && ctx.trigger.kind === "workflow_run") return ciFailure(ctx.trigger.run);
+  // Filters that hold whatever the prompt inputs say; in agent mode a run that passes still needs its prompt (below).
+  if (ctx.kind === "entity" && ctx.trigger.kind === "review_request" && inputs.reviewer_trigger) {
+    const r = reviewRequest(ctx.trigger, inputs.reviewer_trigger);
+    if (!r.triggered || inputs.mode !== "agent") return r;
+  }
+  if (ctx.kind === "entity" && ctx.trigger.kind === "workflow_run") {
+    const r = ciFailure(ctx.trigger.run);
+    if (!r.triggered || inputs.mode !== "agent") return r;
+  }
   if (inputs.direct_prompt.trim()) return { triggered: true, reason: "direct_prompt is set" };
   if (inputs.mode === "agent") {
     return inputs.override_prompt.trim()
@@ -111,25 +118,19 @@ export function checkTrigger(ctx: EventContext, inputs: TriggerInputs): TriggerR
       if (ctx.action === "label_updated" || ctx.action === "labeled") return labelTrigger(ctx.changes?.addedLabels, entity.labels, inputs.label_trigger);
       return ownText(ctx, phrase, "pull request");
     case "review_request":
+      // With reviewer_trigger set, decided above; without it only direct_prompt (or agent mode) runs on review requests.
+      return { triggered: false, reason: "reviewer_trigger is not set" };
     case "workflow_run":
-      // Decided before direct_prompt, above.
-      return { triggered: false, reason: `${trigger.kind} is decided elsewhere` };
+      return { triggered: false, reason: "a workflow_run is decided by its run" };
   }
 }
 
 /**
- * A review request: for the reviewer_trigger user, it starts a review. When
- * reviewer_trigger is set, a request for anyone else (or a removed request)
- * never triggers; when it is not, only direct_prompt makes review requests trigger.
+ * A review request, with reviewer_trigger set: a request for that user starts
+ * a review; a request for anyone else (or a removed request) never triggers.
  */
-function reviewRequest(trigger: Extract<EntityTriggerSource, { kind: "review_request" }>, inputs: TriggerInputs): TriggerResult {
-  const wanted = inputs.reviewer_trigger;
+function reviewRequest(trigger: Extract<EntityTriggerSource, { kind: "review_request" }>, wanted: string): TriggerResult {
   const reviewer = trigger.reviewer?.login;
-  if (!wanted) {
-    return inputs.direct_prompt.trim()
-      ? { triggered: true, reason: "direct_prompt is set" }
-      : { triggered: false, reason: "reviewer_trigger is not set" };
-  }
   if (trigger.removed) return { triggered: false, reason: `a review request${reviewer ? ` for ${reviewer}` : ""} was removed` };
   if (!reviewer || !same(reviewer, wanted)) {
     return { triggered: false, reason: `the review was requested from ${reviewer ? `@${reviewer}` : "a team"}, not from ${wanted} (reviewer_trigger)` };

@@ -29,8 +29,13 @@ describe("review requests", () => {
     expect(checkTrigger(reviewRequest(bob), { ...inputs, direct_prompt: "Review" }).triggered).toBe(false);
     expect(checkTrigger(reviewRequest(bot, alice, undefined, "review_request_removed"), inputs).triggered).toBe(false);
     expect(checkTrigger(reviewRequest(bot), { ...inputs, reviewer_trigger: "" })).toEqual({ triggered: false, reason: "reviewer_trigger is not set" });
-    // Unchanged for workflows without reviewer_trigger: direct_prompt triggers on any event.
+    // Unchanged for workflows without reviewer_trigger: direct_prompt triggers on any event, and so does agent mode with its prompt.
     expect(checkTrigger(reviewRequest(bob), { ...inputs, reviewer_trigger: "", direct_prompt: "Review" }).triggered).toBe(true);
+    expect(checkTrigger(reviewRequest(bob), { ...inputs, reviewer_trigger: "", mode: "agent", override_prompt: "Do it" }).triggered).toBe(true);
+    // Agent mode: the reviewer filter holds, and a passing request still needs the agent's prompt.
+    expect(checkTrigger(reviewRequest(bob), { ...inputs, mode: "agent", override_prompt: "Do it" }).triggered).toBe(false);
+    expect(checkTrigger(reviewRequest(bot), { ...inputs, mode: "agent" }).triggered).toBe(false);
+    expect(checkTrigger(reviewRequest(bot), { ...inputs, mode: "agent", override_prompt: "Do it" }).triggered).toBe(true);
   });
 
   it("the payload's permissions describe the requester (Gitea computes them for the doer): a reader who may request reviews is refused", async () => {
