@@ -15,7 +15,7 @@ export interface CiApi {
   pull(index: number): Promise<GiteaPullRequest>;
   branch(name: string): Promise<GiteaBranch | undefined>;
   combinedStatus(sha: string): Promise<{ state: string; statuses: GiteaCommitStatus[]; truncated: boolean }>;
-  /** undefined when the token may not list runs (403: only the owner or a site admin may). */
+  /** undefined when the token may not list runs (403: only the owner or a site admin may; 404: no list). */
   workflowRuns(query: { head_sha?: string }): Promise<GiteaWorkflowRun[] | undefined>;
   workflowRun(id: number): Promise<GiteaWorkflowRun | undefined>;
   runJobs(runId: number): Promise<GiteaWorkflowJob[]>;
@@ -71,8 +71,8 @@ export class GiteaCiApi implements CiApi {
   }
 
   async workflowRuns(query: { head_sha?: string }): Promise<GiteaWorkflowRun[] | undefined> {
-    const runs = await this.pages<"workflow_runs", GiteaWorkflowRun>("actionRuns", {}, "workflow_runs", query, [403]);
-    return runs;
+    // 403: not the owner or a site admin; 404: no such list here (Actions off for the repository).
+    return this.pages<"workflow_runs", GiteaWorkflowRun>("actionRuns", {}, "workflow_runs", query, [403, 404]);
   }
 
   async workflowRun(id: number): Promise<GiteaWorkflowRun | undefined> {

@@ -50,8 +50,16 @@ export class JobResolver {
     private readonly o: { current?: RunRef; headSha?: string; runsUseIds?: boolean; known?: readonly RunRef[] },
   ) {}
 
-  /** The job `jobIndex` of run `run` (a run number, or a run id on Gitea ≥ 1.26), for commit `sha` when given. */
+  /** The job `jobIndex` of run `run` (a run number, or a run id on Gitea ≥ 1.26), for commit `sha` when given; never throws. */
   async job(run: number, jobIndex: number, sha?: string): Promise<JobLookup> {
+    try {
+      return await this.lookup(run, jobIndex, sha);
+    } catch (error) {
+      return { ok: false, reason: error instanceof Error ? error.message : String(error) };
+    }
+  }
+
+  private async lookup(run: number, jobIndex: number, sha?: string): Promise<JobLookup> {
     let found = this.runs.get(run);
     if (!found) {
       if (this.runs.size >= MAX_RUNS) return { ok: false, reason: `not looked up: more than ${MAX_RUNS} runs are named` };

@@ -144,6 +144,14 @@ describe("JobResolver", () => {
     expect(calls).toEqual(["run 300", "jobs 300"]);
   });
 
+  it("a failing Gitea call is a reason, not an error of the whole tool", async () => {
+    const { api } = fakeGitea({ 300: 30 });
+    api.runJobs = async () => {
+      throw new Error("Gitea GET /repos/acme/app/actions/runs/300/jobs failed: HTTP 502");
+    };
+    expect(await new JobResolver(api, { known: [{ id: 300, number: 30 }] }).job(30, 1)).toEqual({ ok: false, reason: "Gitea GET /repos/acme/app/actions/runs/300/jobs failed: HTTP 502" });
+  });
+
   it("never takes a run of another commit for the one a status names", async () => {
     const { api } = fakeGitea({ 500: 40, 488: 30 }, { sha: "b".repeat(40) });
     const found = await new JobResolver(api, { current: { id: 500, number: 40 } }).job(30, 1, "a".repeat(40));
