@@ -200,6 +200,9 @@ describe("examples/claude-review.yml: a verdict read from outputs.structured_out
     expect(comments).toHaveLength(1);
     expect(comments[0]).toContain("**Claude finished @alice's task");
     expect(comments[0]).toContain("Adds a default name");
+    // Gitea shows no job summary through 1.26: the verdict is on the comment reviewers read.
+    expect(comments[0]).toMatch(/\*\*Verdict: approve\*\*$/);
+    expect(stepOf(job, "Put the verdict on the review comment")?.outcome).toBe("success");
     // Claude wrote no file: the branch is unchanged and nothing was left in the workspace.
     expect((await world.gitea.commitsOn(REPO, "review/approve"))[0]!.subject).toBe("Default name (review/approve)");
     expect(await git(["status", "--porcelain"], job.dirs.workspace)).toBe("");
@@ -220,6 +223,8 @@ describe("examples/claude-review.yml: a verdict read from outputs.structured_out
     expect(stepOf(job, "Fail on requested changes")?.outcome).toBe("failure");
     const errors = job.annotations.filter((a) => a.level === "error").map((a) => a.message);
     expect(errors).toContain("Claude requests changes (1 blocking finding(s)); see its review comment on the pull request.");
+    const prNumber = world.gitea.pulls(REPO).find((p) => p.headBranch === "review/changes")!.index;
+    expect(commentsOn(world, prNumber).at(-1)).toMatch(/\*\*Verdict: request_changes\*\* \(1 blocking finding\(s\)\)$/);
   });
 
   it("the claude_args form, --json-schema \"$(cat FILE)\", gives the same verdict", async () => {

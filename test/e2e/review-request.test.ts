@@ -65,6 +65,9 @@ describe("examples/claude-review.yml: review requests and follow-up reviews", ()
     expect(comments).toHaveLength(1);
     expect(comments[0]!.body).toContain(FIRST_FINDING);
     expect(comments[0]!.body).toContain("**Claude finished @alice's task");
+    // The verdict is where reviewers look on every Gitea (no job summary shown through 1.26); the summary has it too.
+    expect(comments[0]!.body).toMatch(/\*\*Verdict: comment\*\*$/);
+    expect(job.summary).toContain("### Claude review: comment");
   });
 
   it("a reader may request reviewers in Gitea, but is refused; a request for someone else does nothing", async () => {

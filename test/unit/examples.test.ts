@@ -115,6 +115,9 @@ describe("examples/", () => {
     expect(step.with!.json_schema).toBe(".gitea/claude-review-schema.json");
     expect(wf).toContain("RESULT: ${{ steps.claude.outputs.structured_output }}");
     expect(wf).not.toMatch(/verdict\.json/);
+    // Gitea shows no job summary through 1.26: the verdict also goes on Claude's comment.
+    expect(wf).toContain("COMMENT: ${{ steps.claude.outputs.comment_id }}");
+    expect(wf).toContain("**Verdict: ");
   });
 
   it("each example points to the file name it is meant to be copied to", () => {
