@@ -149,13 +149,21 @@ function problemsOf(error: z.ZodError): InputProblem[] {
 
 /** Reads and checks every input. Throws InputError naming each bad input. */
 export function readInputs(env: Env = process.env): Inputs {
+  const { inputs, problems } = readInputsDeferred(env);
+  if (problems.length) throw new InputError(problems);
+  return inputs;
+}
+
+/**
+ * Every input parsed, with the cross-input problems (e.g. no Claude
+ * credentials) returned instead of thrown: prepare first finds out whether
+ * Gitea withheld the secrets (a fork pull request's run), which explains them.
+ */
+export function readInputsDeferred(env: Env = process.env): { inputs: Inputs; problems: InputProblem[] } {
   const raw = Object.fromEntries(INPUT_NAMES.map((name) => [name, env[envNameOf(name)] ?? ""]));
   const result = schema.safeParse(raw);
   if (!result.success) throw new InputError(problemsOf(result.error));
-  const inputs = result.data;
-  const problems = crossChecks(inputs);
-  if (problems.length) throw new InputError(problems);
-  return inputs;
+  return { inputs: result.data, problems: crossChecks(result.data) };
 }
 
 /** Reads only the named inputs (finish needs just the secrets; the rest travels in prepare's state). */

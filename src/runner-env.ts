@@ -12,6 +12,9 @@ export type RunnerEnv = {
   apiUrl: string;
   runId: string;
   runNumber: string;
+  /** GITHUB_ACTOR and GITHUB_REF: what the runner says when the payload is `{}` (schedules). */
+  actor: string;
+  ref: string;
   /** GITHUB_RUN_ATTEMPT ("1" for the first attempt; "" when the runner does not say). */
   runAttempt: string;
   runnerTemp: string;
@@ -42,6 +45,8 @@ export function readRunnerEnv(env: Env = process.env): RunnerEnv {
     apiUrl: (env.GITHUB_API_URL || `${serverUrl}/api/v1`).replace(/\/+$/, ""),
     runId: env.GITHUB_RUN_ID ?? "",
     runNumber: env.GITHUB_RUN_NUMBER ?? env.GITHUB_RUN_ID ?? "",
+    actor: env.GITHUB_ACTOR ?? "",
+    ref: env.GITHUB_REF ?? "",
     runAttempt: env.GITHUB_RUN_ATTEMPT ?? "",
     runnerTemp: need("RUNNER_TEMP"),
     actionPath: env.GITHUB_ACTION_PATH ?? "",

@@ -34,6 +34,8 @@ export type ProgressStatus = "in_progress" | "completed" | "failed";
 export type ProgressBody = {
   repository: string;
   run_id: string;
+  /** The run's page on Gitea (every update carries it; absent only from actions older than this field). */
+  run_url?: string;
   correlation_id: string | null;
   status: ProgressStatus;
   message: string;

@@ -14,6 +14,7 @@ import { finalUpdate } from "../dispatch/messages";
 import { ProgressClient, describeDelivery } from "../dispatch/progress";
 import { GiteaClient, GiteaError } from "../gitea/client";
 import { GIT_STALL_ENV, Git, finalizeBranch, spawnRunner, type BranchOutcome, type RemoteBranches } from "../gitea/git";
+import { PROTECTED_BRANCH_LIMIT as PROTECTED } from "../gitea/limits";
 import { links as linksFor } from "../gitea/links";
 import { extractClaudeText, finalBody, type FinalState, type LinkSet } from "../gitea/tracking";
 import { giteaToken, readSomeInputs } from "../inputs";
@@ -31,7 +32,7 @@ import { loadVerifiedState, progressTarget, readEventContext, verifiedComment } 
 
 export type FinishDeps = StepDeps;
 
-type Outcome = { conclusion: "success" | "failure"; state: FinalState; reason?: string };
+type Outcome = { conclusion: "success" | "failure"; state: FinalState; reason?: string; cancelled?: boolean };
 
 export async function finish(deps: FinishDeps): Promise<number> {
   const env = deps.env;
@@ -100,6 +101,8 @@ export async function finish(deps: FinishDeps): Promise<number> {
     if (settled.ok) {
       branch = settled.value;
       if (branch.note && !branch.movedFrom) io.warning(branch.note);
+      // Claude's commits did not reach Gitea because the branch is protected: the limit and the fix fail the run.
+      if (branch.note && !branch.movedFrom && PROTECTED.test(branch.note)) problems.push(branch.note);
       if (branch.deleted) io.info(`Deleted ${state.branch.name}: it got no commits.`);
       if (branch.pushed) io.info(`Pushed Claude's unpushed commits to ${branch.branch}.`);
       if (branch.movedFrom) io.warning(`${branch.note ?? `${branch.movedFrom} moved on; Claude's commits are on ${branch.branch}`}.`);
@@ -178,8 +181,9 @@ export async function finish(deps: FinishDeps): Promise<number> {
     ...(state.progress?.seqFile ? { seqFile: state.progress.seqFile } : {}),
     repository: state.repository.fullName,
     secret: secrets.progress_secret,
+    ...(state.runUrl ? { runUrl: state.runUrl } : {}),
     update: finalUpdate({
-      conclusion: outcome.conclusion,
+      conclusion: outcome.cancelled ? "cancelled" : outcome.conclusion,
       ...(branch?.branch ? { branch: branch.branch } : {}),
       links: {
         ...(linkSet.branch ? { branchUrl: linkSet.branch.url } : {}),
@@ -235,7 +239,8 @@ function decide(
   }
   const runOutcome = env[FINISH_ENV.runOutcome] ?? "";
   const runConclusion = env[FINISH_ENV.runConclusion] ?? "";
-  if (runOutcome === "cancelled") return fail("The run was cancelled.");
+  // Gitea cancels runs too: by hand, or when a newer dispatch of the same workflow starts on the same ref.
+  if (runOutcome === "cancelled") return { ...fail("The run was cancelled (by hand, or by a newer dispatch of this workflow on the same ref)."), cancelled: true };
   if (runOutcome === "skipped" || runOutcome === "") return fail("Claude did not run (the run step was skipped).");
   const errors = summary?.result?.errors?.filter(Boolean) ?? [];
   if (runOutcome !== "success" && errors.length) return fail(`Claude Code failed: ${errors.join("; ")}`);
@@ -275,7 +280,15 @@ function remoteBranches(
   return {
     branch: (name) => client.branch(name),
     async push(branch, target) {
-      const pushed = await pushWorkBranch({ workspace: git.cwd, remote, branch: branch.name, ...(target ? { target } : {}), startSha: branch.startSha, env: { ...GIT_STALL_ENV, ...env } });
+      const pushed = await pushWorkBranch({
+        workspace: git.cwd,
+        remote,
+        branch: branch.name,
+        ...(target ? { target } : {}),
+        startSha: branch.startSha,
+        env: { ...GIT_STALL_ENV, ...env },
+        usesJobToken: remote.token === env.GITHUB_TOKEN,
+      });
       return { ok: pushed.ok, message: pushed.message, ...(!pushed.ok && pushed.reason === "non-fast-forward" ? { nonFastForward: true } : {}) };
     },
     fetch: async (name) => (await fetchBranches({ workspace: git.cwd, remote, branches: [name], env: { ...GIT_STALL_ENV, ...env } })).ok,
@@ -331,6 +344,8 @@ type FinalTarget = {
   audience: string;
   seqFile?: string;
   repository: string;
+  /** The run's public web page (every update carries it). */
+  runUrl?: string;
   secret: string;
   update: ReturnType<typeof finalUpdate>;
 };
@@ -347,6 +362,7 @@ async function sendFinal(deps: FinishDeps, io: ReturnType<typeof redactingIO>, t
     allowedHosts: t.allowedHosts,
     repository: t.repository,
     runId: deps.env.GITHUB_RUN_ID ?? "",
+    ...(t.runUrl ? { runUrl: t.runUrl } : {}),
     ...(target.correlationId ? { correlationId: target.correlationId } : {}),
     ...(t.audience ? { audience: t.audience } : {}),
     ...(t.seqFile ? { seqFile: t.seqFile } : {}),

@@ -24,17 +24,17 @@ import { snapshotHomeSettings } from "../claude/home-settings";
 import { EndpointError, checkProgressEndpoint } from "../dispatch/endpoint";
 import { startUpdate } from "../dispatch/messages";
 import { GiteaClient } from "../gitea/client";
-import type { EntityData } from "../gitea/data";
+import { readPull, type EntityData, type PullData } from "../gitea/data";
 import { links as linksFor, publicBase } from "../gitea/links";
 import { checkTrigger } from "../gitea/trigger";
 import { checkToolRule } from "../mcp/gitea/legacy-names";
-import { INPUT_NAMES, InputError, envNameOf, giteaToken, inertInputNotices, isSecretInput, readInputs, type Inputs } from "../inputs";
+import { INPUT_NAMES, InputError, envNameOf, giteaToken, inertInputNotices, isSecretInput, readInputsDeferred, type InputProblem, type Inputs } from "../inputs";
 import { redactingIO } from "../io";
 import { readRunnerEnv, type RunnerEnv } from "../runner-env";
 import type { RunMode } from "../state";
 import { PREPARE_OUTPUTS } from "../steps";
 import { describeError } from "./errors";
-import { settle, unwrap } from "./settle";
+import { settle, unwrap, type Settled } from "./settle";
 import { setUpBoundary } from "./prepare/boundary";
 import { baseBranchFs, pullRequestBase } from "./prepare/base-files";
 import { writeFiles } from "./prepare/claude-files";
@@ -42,6 +42,8 @@ import { reportEarlyFailure } from "./prepare/early-failure";
 import { PrepareContext, type PrepareDeps } from "./prepare/context";
 import { readEvent } from "./prepare/event";
 import { gather } from "./prepare/gather";
+import { forkRunEvent, forkRunOf, refuseForkRun, type ForkRun } from "./prepare/fork";
+import { jobTokenNotices } from "./prepare/limits";
 import { imageDir, withImages } from "./prepare/images";
 import { decidePermission } from "./prepare/permission";
 import { prepareBranch } from "./prepare/branch";
@@ -60,9 +62,10 @@ export async function prepare(deps: PrepareDeps): Promise<number> {
   const rawIO = deps.io;
   let runner: RunnerEnv;
   let inputs: Inputs;
+  let deferred: InputProblem[];
   try {
     runner = readRunnerEnv(deps.env);
-    inputs = readInputs(deps.env);
+    ({ inputs, problems: deferred } = readInputsDeferred(deps.env));
   } catch (error) {
     // The inputs did not parse, so they cannot say which are secrets: redact what the secret inputs hold, as given.
     const secrets = [deps.env.GITHUB_TOKEN, ...INPUT_NAMES.filter(isSecretInput).map((name) => deps.env[envNameOf(name)])];
@@ -88,7 +91,7 @@ export async function prepare(deps: PrepareDeps): Promise<number> {
   const run = new PrepareContext(deps, io, runner, inputs, token);
   io.setOutput(PREPARE_OUTPUTS.containsTrigger, "false");
   try {
-    return await phases(run);
+    return await phases(run, deferred);
   } catch (error) {
     const message = describeError(error);
     io.error(message);
@@ -104,7 +107,7 @@ export async function prepare(deps: PrepareDeps): Promise<number> {
   }
 }
 
-async function phases(run: PrepareContext): Promise<number> {
+async function phases(run: PrepareContext, deferred: InputProblem[]): Promise<number> {
   const { io, inputs, runner } = run;
   for (const note of inertInputNotices(inputs)) io.notice(note);
 
@@ -120,6 +123,14 @@ async function phases(run: PrepareContext): Promise<number> {
     log: (m) => io.warning(m),
   });
   const about = await aboutPullRequest(run, client, event);
+  const ctx = "ctx" in about ? about.ctx : event;
+  // A pull request from a fork (or an AGit one) runs without secrets and with a read-only token on
+  // Gitea: that explains missing credentials, and no run of it can work. With credentials missing the
+  // pull request is read now (round 1 reuses the answer); otherwise it is read in round 1.
+  let pullP: Promise<Settled<PullData>> | undefined;
+  const pull = () => (pullP ??= ctx.kind === "entity" && ctx.entity.isPR ? settle(readPull(client, ctx.entity.number)) : undefined);
+  const explained = deferred.length ? await forkRunOf(ctx, pull(), inputs) : undefined;
+  if (deferred.length && !explained) throw new InputError(deferred);
 
   // Every input that needs no request is checked on every run, triggered or not: a broken
   // configuration fails at once instead of when someone finally mentions Claude.
@@ -133,7 +144,6 @@ async function phases(run: PrepareContext): Promise<number> {
     io.setOutput(PREPARE_OUTPUTS.conclusion, "skipped");
     return 0;
   }
-  const ctx = about.ctx;
   const trigger = checkTrigger(ctx, inputs);
   if (!trigger.triggered) {
     io.info(`Nothing to do: ${trigger.reason}.`);
@@ -149,13 +159,23 @@ async function phases(run: PrepareContext): Promise<number> {
   const base = publicBase(inputs.gitea_server_url, ctx.repository, runner.serverUrl);
   if (!inputs.gitea_server_url) io.info(`Public links use ${base.base} (from ${base.source}).`);
   const links = linksFor(base.base, ctx.repository);
+  const refuse = async (fork: ForkRun, version?: string) =>
+    refuseForkRun(run, client, fork, links.run({ runId: runner.runId, runNumber: runner.runNumber }, version ?? (await client.version().catch(() => undefined))));
+  // Missing credentials explained by a fork run: the fork run is what to report.
+  if (explained) return refuse(explained);
 
-  // 4. Round 1: everything independent, in parallel.
-  const gathered = gather(run, ctx, mode, plan, client);
+  for (const note of jobTokenNotices(run)) io.notice(note);
+
+  // 4. Round 1: everything independent, in parallel. (A fork run with credentials shows in a read-only job token.)
+  const usesJobToken = Boolean(runner.jobToken) && run.token === runner.jobToken;
+  const readOnly = usesJobToken && forkRunEvent(ctx) ? client.repository().then((r) => r.permissions?.push === false, () => false) : undefined;
+  const gathered = gather(run, ctx, mode, plan, client, pull());
   const versionR = await gathered.version;
   const version = versionR.ok ? versionR.value : undefined;
   if (!versionR.ok) io.warning(`Could not read the Gitea version (${describeError(versionR.error)}); run links assume Gitea ≤ 1.25 (run number).`);
   const runUrl = links.run({ runId: runner.runId, runNumber: runner.runNumber }, version);
+  const fork = await forkRunOf(ctx, gathered.pull, inputs, readOnly);
+  if (fork) return refuse(fork, version);
 
   // Inputs that round 1 answered: base_branch exists, the CLI and Bun are usable (before anything is posted).
   if (gathered.baseBranch) {
@@ -231,6 +251,7 @@ async function phases(run: PrepareContext): Promise<number> {
 
   // 8. The prompt.
   const data: EntityData | undefined = dataP ? unwrap(await dataP) : undefined;
+  for (const note of data?.notices ?? []) io.notice(note);
   const prompt = await writePrompt(run, { ctx, mode, data, commentId: comment?.id, branch: branch?.work, publicUrl: base.base, runUrl });
 
   // 9. The trust boundary (broker, checked git, launcher, permission rules), then the MCP config,

@@ -25,6 +25,8 @@ export const brokerConfigSchema = z.object({
     repository: z.string().regex(/^[^/\s]+\/[^/\s]+$/),
     publicUrl: z.string().url().optional(),
     token: z.string().min(1),
+    /** The token is the Actions job token: Gitea's job-token limits apply (src/gitea/limits.ts). */
+    usesJobToken: z.boolean().optional(),
     commentId: z.number().int().positive().optional(),
     entityNumber: z.number().int().positive().optional(),
     isPR: z.boolean(),
@@ -54,6 +56,8 @@ export const brokerConfigSchema = z.object({
       seqFile: z.string(),
       repository: z.string(),
       runId: z.string(),
+      /** The run's public web page, carried by every update. */
+      runUrl: z.string().optional(),
       secret: z.string().optional(),
       /** The runner's OIDC request variables, when it offers OIDC (kept in memory only). */
       oidc: z.object({ requestUrl: z.string().url(), requestToken: z.string().min(1) }).optional(),

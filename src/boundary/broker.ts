@@ -74,6 +74,7 @@ export function giteaMcpConfig(config: BrokerConfig): GiteaMcpConfig {
     token: config.gitea.token,
     ...(config.gitea.run ? { run: config.gitea.run } : {}),
     ...(config.gitea.knownRuns ? { knownRuns: config.gitea.knownRuns } : {}),
+    ...(config.gitea.usesJobToken ? { usesJobToken: true } : {}),
     secrets: config.secrets,
   };
 }
@@ -99,7 +100,7 @@ export async function startBroker(config: BrokerConfig, deps: BrokerDeps = {}): 
   const push = async (): Promise<PushOutcome> => {
     if (!config.git || !remote) return { ok: false, reason: "no-branch", message: "This run has no working branch to push." };
     const { branch, startSha } = config.git;
-    const outcome = await once(() => pushWorkBranch({ workspace: config.gitea.workspace, remote, branch, startSha, env: gitEnv }));
+    const outcome = await once(() => pushWorkBranch({ workspace: config.gitea.workspace, remote, branch, startSha, env: gitEnv, usesJobToken: config.gitea.usesJobToken === true }));
     log(`push ${branch}: ${outcome.ok ? outcome.status : outcome.reason}`);
     return outcome;
   };
@@ -110,6 +111,7 @@ export async function startBroker(config: BrokerConfig, deps: BrokerDeps = {}): 
         allowedHosts: config.progress.allowedHosts,
         repository: config.progress.repository,
         runId: config.progress.runId,
+        ...(config.progress.runUrl ? { runUrl: config.progress.runUrl } : {}),
         ...(config.progress.correlationId ? { correlationId: config.progress.correlationId } : {}),
         ...(config.progress.audience ? { audience: config.progress.audience } : {}),
         seqFile: config.progress.seqFile,

@@ -13,6 +13,7 @@
  *   the repository's config; hooks and credential helpers are off.
  */
 import { Git, spawnRunner, type CommandRunner } from "../gitea/git";
+import { protectedBranchLimit, protectedBranchRefusal } from "../gitea/limits";
 
 export type GitRemote = {
   /** `<server>/<owner>/<repo>.git` as the runner reaches it. */
@@ -67,6 +68,8 @@ export type PushOptions = {
   /** Environment for git without any secret (PATH, HOME, …). */
   env: Record<string, string | undefined>;
   runner?: CommandRunner;
+  /** The token is the Actions job token (its limits are named when Gitea refuses the push). */
+  usesJobToken?: boolean;
 };
 
 function gitFor(o: Pick<PushOptions, "workspace" | "remote" | "env" | "runner">): Git {
@@ -110,6 +113,9 @@ export async function pushWorkBranch(o: PushOptions): Promise<PushOutcome> {
       message: `Gitea refused the push: '${target}' has commits this run does not have (someone pushed meanwhile). Nothing was overwritten.`,
     };
   }
+  // A protected branch: Gitea's pre-receive check says so on stderr ("Gitea: Not allowed to push to protected branch …").
+  const protectedOn = protectedBranchRefusal(result.stderr);
+  if (protectedOn) return { ok: false, sha, reason: "rejected", message: `Gitea refused the push to '${o.branch}': ${protectedBranchLimit(protectedOn, o.usesJobToken === true)}` };
   const why = lastLine(line.replace(/^[!]\s*/, "")) || lastLine(result.stderr) || `git push exited with ${result.code}`;
   return { ok: false, sha, reason: line.startsWith("!") ? "rejected" : "failed", message: `Gitea refused the push to '${target}': ${why}` };
 }

@@ -19,7 +19,7 @@ export function defaultSeqFile(runnerTemp: string): string {
 /** A ProgressClient config for prepare or finish. */
 export function progressConfigFromState(
   progress: ProgressSettings,
-  run: { repository: string; runId: string; secret?: string; redact?: Iterable<string | undefined> },
+  run: { repository: string; runId: string; runUrl?: string; secret?: string; redact?: Iterable<string | undefined> },
   extra: Partial<ProgressConfig> = {},
 ): ProgressConfig {
   return {
@@ -27,6 +27,7 @@ export function progressConfigFromState(
     allowedHosts: progress.allowedHosts,
     repository: run.repository,
     runId: run.runId,
+    ...(run.runUrl ? { runUrl: run.runUrl } : {}),
     ...(progress.correlationId ? { correlationId: progress.correlationId } : {}),
     ...(progress.audience ? { audience: progress.audience } : {}),
     seqFile: progress.seqFile,

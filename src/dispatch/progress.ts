@@ -50,6 +50,8 @@ export type ProgressUpdate = {
 export type ProgressBody = {
   repository: string;
   run_id: string;
+  /** The run's web page (public URL), when known: every update the action and Claude send carries it. */
+  run_url?: string;
   correlation_id: string | null;
   status: ProgressStatus;
   message: string;
@@ -106,6 +108,8 @@ export type ProgressConfig = {
   /** `owner/name`. */
   repository: string;
   runId: string;
+  /** The run's public web URL. */
+  runUrl?: string;
   correlationId?: string;
   /** OIDC audience; empty: the endpoint's origin. */
   audience?: string;
@@ -195,6 +199,7 @@ export class ProgressClient {
     const body: ProgressBody = {
       repository: this.config.repository,
       run_id: this.config.runId,
+      ...(this.config.runUrl ? { run_url: this.config.runUrl } : {}),
       correlation_id: correlation,
       status: update.status,
       message: clip(update.message, LIMITS.message),

@@ -16,6 +16,7 @@ import {
   type HttpTransport,
   type RetryPolicy,
 } from "./http";
+import { readAllPages } from "./pages";
 import { ROUTES, type RouteName } from "./routes";
 import type {
   GiteaTimelineEvent,
@@ -32,10 +33,15 @@ import type {
   GiteaRepository,
   GiteaReview,
   GiteaReviewComment,
+  GiteaTeam,
   GiteaUser,
 } from "./types";
 
-/** Gitea caps `limit` at 50 by default (MAX_RESPONSE_ITEMS). */
+/**
+ * The `limit` asked for. Gitea caps it at MAX_RESPONSE_ITEMS (50 by default,
+ * configurable, reported by GET /settings/api), so the page size actually
+ * served is learnt from the answers (see `all`), never assumed.
+ */
 export const PAGE_LIMIT = 50;
 const PAGE_CONCURRENCY = 8;
 
@@ -81,6 +87,11 @@ type CallOptions<T> = {
   headers?: Record<string, string>;
   /** The body is text (a log), returned as is: never parsed as JSON. */
   raw?: boolean;
+  /**
+   * Asked before retrying a 5xx: an error to throw instead when the failure
+   * is not transient (e.g. Gitea answers 500 for the comments of a missing issue).
+   */
+  diagnose?: (status: number) => Promise<Error | undefined>;
 };
 
 export type Result<T> = { status: number; data: T; headers: HttpResponse["headers"] };
@@ -167,6 +178,10 @@ export class GiteaClient {
       if (!retryable || attempt === this.retry.attempts) {
         throw new GiteaError(name, res.status, lastProblem);
       }
+      if (res.status >= 500 && options.diagnose) {
+        const known = await options.diagnose(res.status).catch(() => undefined);
+        if (known) throw known;
+      }
       await this.backoff(name, attempt, retryAfterMs(res.headers.get("retry-after")), lastProblem);
     }
     throw new GiteaError(name, undefined, `${lastProblem} (after ${this.retry.attempts} attempts)`);
@@ -178,7 +193,25 @@ export class GiteaClient {
     await this.sleep(delay);
   }
 
-  /** Every item of a paginated list: page 1 first, the remaining pages in parallel. */
+  /** Every item of a paginated list, by the server's real page size (see pages.ts). */
+  async all<T>(route: RouteName, params: Params = {}, query: Query = {}, options: { ignoreTotal?: boolean } = {}): Promise<T[]> {
+    return readAllPages<T>((n) => this.call<T[]>(route, params, { query: { ...query, page: n, limit: PAGE_LIMIT } }), () => this.maxResponseItems(), {
+      limit: PAGE_LIMIT,
+      concurrency: PAGE_CONCURRENCY,
+      ...options,
+    });
+  }
+
+  private maxItems?: Promise<number>;
+
+  /** MAX_RESPONSE_ITEMS from GET /settings/api (asked once; Gitea's default 50 when it cannot be read). */
+  maxResponseItems(): Promise<number> {
+    this.maxItems ??= this.call<{ max_response_items?: number }>("apiSettings")
+      .then((r) => (typeof r.data?.max_response_items === "number" && r.data.max_response_items > 0 ? r.data.max_response_items : PAGE_LIMIT))
+      .catch(() => PAGE_LIMIT);
+    return this.maxItems;
+  }
+
   /** One page of a paginated list, with the server's total when it sends one. */
   async page<T>(route: RouteName, params: Params, query: Query, page: number, limit = PAGE_LIMIT): Promise<Page<T>> {
     const res = await this.call<T[]>(route, params, { query: { ...query, page, limit } });
@@ -190,25 +223,29 @@ export class GiteaClient {
   /**
    * The first `max` items of a paginated list (every item when there are no
    * more), and how many there are: page 1 first, then the pages still needed,
-   * in parallel. Reading stops at `max`, so a list of any length costs at most
-   * ceil(max / PAGE_LIMIT) requests.
+   * in parallel. Reading stops at `max`. Pages are counted by the size the
+   * server really serves (MAX_RESPONSE_ITEMS may be below PAGE_LIMIT: see
+   * pages.ts), so nothing before `max` is skipped.
    */
   async upTo<T>(route: RouteName, params: Params, query: Query, limit: number | ((total: number) => number)): Promise<{ items: T[]; total: number }> {
     const first = await this.page<T>(route, params, query, 1);
     const items = [...first.items];
     const max = typeof limit === "number" ? limit : limit(first.total ?? Number.POSITIVE_INFINITY);
     if (first.total === undefined) {
-      // No total: keep reading while pages come back full.
+      // No total: keep reading while pages come back full, "full" being the server's page size.
       let last = first.items;
-      for (let page = 2; last.length >= PAGE_LIMIT && items.length < max; page++) {
+      const size = last.length > 0 && last.length < PAGE_LIMIT ? Math.min(PAGE_LIMIT, await this.maxResponseItems()) : PAGE_LIMIT;
+      for (let page = 2; last.length >= size && last.length > 0 && items.length < max; page++) {
         last = (await this.page<T>(route, params, query, page)).items;
         items.push(...last);
       }
-      const total = last.length >= PAGE_LIMIT ? Math.max(items.length, max + 1) : items.length;
+      const total = last.length >= size && last.length > 0 ? Math.max(items.length, max + 1) : items.length;
       return { items: items.slice(0, max), total };
     }
     const wanted = Math.min(first.total, max);
-    const pages = Math.ceil(wanted / PAGE_LIMIT);
+    // Page 1 was full when more items remain: its length is the server's page size.
+    const size = first.items.length > 0 && first.items.length < first.total ? first.items.length : PAGE_LIMIT;
+    const pages = Math.ceil(wanted / size);
     const rest = Array.from({ length: Math.max(0, pages - 1) }, (_, i) => i + 2);
     for (let i = 0; i < rest.length; i += PAGE_CONCURRENCY) {
       const batch = await Promise.all(rest.slice(i, i + PAGE_CONCURRENCY).map((page) => this.page<T>(route, params, query, page)));
@@ -267,35 +304,6 @@ export class GiteaClient {
     throw new GiteaError(name, undefined, `${lastProblem} (after ${this.retry.attempts} attempts)`);
   }
 
-  async all<T>(route: RouteName, params: Params = {}, query: Query = {}): Promise<T[]> {
-    const first = await this.call<T[]>(route, params, { query: { ...query, page: 1, limit: PAGE_LIMIT } });
-    const items = [...(first.data ?? [])];
-    const total = Number(first.headers.get("x-total-count"));
-    if (Number.isFinite(total) && total > 0 && first.headers.get("x-total-count") !== null) {
-      const pages = Math.ceil(total / PAGE_LIMIT);
-      const rest = Array.from({ length: Math.max(0, pages - 1) }, (_, i) => i + 2);
-      const results: T[][] = new Array(rest.length);
-      for (let i = 0; i < rest.length; i += PAGE_CONCURRENCY) {
-        const batch = rest.slice(i, i + PAGE_CONCURRENCY);
-        const got = await Promise.all(
-          batch.map((page) => this.call<T[]>(route, params, { query: { ...query, page, limit: PAGE_LIMIT } })),
-        );
-        got.forEach((r, j) => (results[i + j] = r.data ?? []));
-      }
-      for (const page of results) items.push(...page);
-      return items;
-    }
-    // No total: keep reading while pages come back full.
-    let page = 1;
-    let last = first.data ?? [];
-    while (last.length >= PAGE_LIMIT) {
-      page += 1;
-      last = (await this.call<T[]>(route, params, { query: { ...query, page, limit: PAGE_LIMIT } })).data ?? [];
-      items.push(...last);
-    }
-    return items;
-  }
-
   // ── Typed calls ──────────────────────────────────────────────────────────
 
   async version(): Promise<string> {
@@ -306,6 +314,16 @@ export class GiteaClient {
   }
   async repository(): Promise<GiteaRepository> {
     return (await this.call<GiteaRepository>("repo")).data;
+  }
+  /** The repository's teams (an organization's repository; none otherwise). */
+  async repoTeams(): Promise<GiteaTeam[]> {
+    const res = await this.call<GiteaTeam[]>("repoTeams", {}, { accept: [404, 405] });
+    return res.status === 200 ? (res.data ?? []) : [];
+  }
+  /** Is `login` a member of team `id`? undefined when the token may not tell (403). */
+  async isTeamMember(id: number, login: string): Promise<boolean | undefined> {
+    const res = await this.call<unknown>("teamMember", { id, username: login }, { accept: [403, 404] });
+    return res.status === 403 ? undefined : res.status === 200;
   }
   /** undefined when the token may not ask (403), so callers can fall back or refuse. */
   async collaboratorPermission(login: string): Promise<CollaboratorPermission | undefined> {
@@ -323,11 +341,22 @@ export class GiteaClient {
   }
   /** The issue's history (label and assignee changes among them), every page. */
   async issueTimeline(index: number): Promise<GiteaTimelineEvent[]> {
-    return this.all<GiteaTimelineEvent>("issueTimeline", { index });
+    // Gitea sets X-Total-Count on this list to the length of the page it returns, not the total.
+    return this.all<GiteaTimelineEvent>("issueTimeline", { index }, {}, { ignoreTotal: true });
   }
-  /** Issue comments are not paginated on Gitea 1.22: one call returns them all. */
+  /**
+   * Issue comments are not paginated on Gitea 1.22–1.25: one call returns them
+   * all. Gitea answers 500 (not 404) for the comments of a missing issue: that
+   * is told apart (one GET of the issue) instead of being retried as transient.
+   */
   async issueComments(index: number, before?: string): Promise<GiteaComment[]> {
-    return (await this.call<GiteaComment[]>("issueComments", { index }, { query: { before } })).data ?? [];
+    const diagnose = async () => {
+      const issue = await this.call<unknown>("issue", { index }, { accept: [404] });
+      return issue.status === 404
+        ? new GiteaError(`GET /repos/${this.owner}/${this.repo}/issues/${index}/comments`, 404, `issue #${index} does not exist in ${this.owner}/${this.repo} (Gitea answers HTTP 500 when listing the comments of a missing issue)`)
+        : undefined;
+    };
+    return (await this.call<GiteaComment[]>("issueComments", { index }, { query: { before }, diagnose })).data ?? [];
   }
   async comment(id: number): Promise<GiteaComment> {
     return (await this.call<GiteaComment>("comment", { id })).data;

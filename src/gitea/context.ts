@@ -50,6 +50,12 @@ export type Entity = {
   htmlUrl: string;
   /** A pull request's head commit as the event saw it (pull_request* payloads carry it; comments do not). */
   headSha?: string;
+  /**
+   * Where a pull request's head lives, as pull_request* payloads say (comments
+   * do not): another repository (a fork; -1 when it was deleted), or this one
+   * with refs/pull/N/head and an empty label (AGit).
+   */
+  pullOrigin?: { fork: boolean; agit: boolean; headRepo?: string };
   /** A pull request's base branch, when the payload names it (pull_request* events). */
   baseRef?: string;
 };
@@ -197,6 +203,7 @@ class Reader {
       assignees,
       htmlUrl: this.optStr(o.html_url),
       ...(isPR && isObj(o.head) && typeof o.head.sha === "string" && /^[0-9a-f]{40,64}$/i.test(o.head.sha) ? { headSha: o.head.sha } : {}),
+      ...(isPR ? pullOrigin(o) : {}),
       ...(isPR && isObj(o.base) && typeof o.base.ref === "string" && o.base.ref ? { baseRef: o.base.ref } : {}),
     };
   }
@@ -204,6 +211,8 @@ class Reader {
 
 export const SUPPORTED_EVENTS = [
   "issue_comment",
+  // Gitea: a valid trigger of its own for comments on pull requests, with an issue_comment payload.
+  "pull_request_comment",
   "issues",
   "pull_request",
   "pull_request_target",
@@ -219,7 +228,30 @@ export const SUPPORTED_EVENTS = [
 /** Dispatch fields, from repository_dispatch's client_payload or workflow_dispatch inputs. */
 export const DISPATCH_FIELDS = ["description", "progress_endpoint", "correlation_id"] as const;
 
-export function parseEvent(eventName: string, payload: unknown): EventContext {
+/** A pull_request* payload's word on where the head lives (see Entity.pullOrigin). */
+function pullOrigin(o: Json): { pullOrigin: NonNullable<Entity["pullOrigin"]> } | Record<string, never> {
+  if (!isObj(o.head) || !isObj(o.base)) return {};
+  const id = (b: Json) => (typeof b.repo_id === "number" ? b.repo_id : isObj(b.repo) && typeof b.repo.id === "number" ? b.repo.id : undefined);
+  const head = id(o.head);
+  const base = id(o.base);
+  if (head === undefined || base === undefined) return {};
+  const fork = head !== base;
+  const agit = !fork && typeof o.head.ref === "string" && o.head.ref.startsWith("refs/pull/") && !o.head.label;
+  const headRepo = isObj(o.head.repo) && typeof o.head.repo.full_name === "string" ? o.head.repo.full_name : undefined;
+  return { pullOrigin: { fork, agit, ...(headRepo ? { headRepo } : {}) } };
+}
+
+/** Events that need no payload to run a direct_prompt/override_prompt (agent mode). */
+const AUTOMATION_EVENTS = new Set(["schedule", "push", "workflow_dispatch"]);
+
+/**
+ * What the runner says when the payload says nothing: Gitea re-registers
+ * schedules with no payload when the job token pushes to the default branch
+ * (or Actions is re-enabled), so a scheduled run may get `{}` as its event.
+ */
+export type RunnerFallback = { repository: string; actor: string; ref?: string };
+
+export function parseEvent(eventName: string, payload: unknown, fallback?: RunnerFallback): EventContext {
   const r = new Reader(eventName);
   if (!(SUPPORTED_EVENTS as readonly string[]).includes(eventName)) {
     throw new ContextError(
@@ -227,6 +259,7 @@ export function parseEvent(eventName: string, payload: unknown): EventContext {
     );
   }
   const p = r.obj(payload, "(payload)");
+  if (p.repository === undefined && AUTOMATION_EVENTS.has(eventName) && fallback?.repository) return emptyAutomation(eventName, p, fallback);
   const changes = readChanges(p.changes);
   const common = {
     eventName,
@@ -237,7 +270,8 @@ export function parseEvent(eventName: string, payload: unknown): EventContext {
   };
 
   switch (eventName) {
-    case "issue_comment": {
+    case "issue_comment":
+    case "pull_request_comment": {
       const issue = r.obj(p.issue, "issue");
       const isPR = p.is_pull === true || isObj(issue.pull_request);
       const comment = r.obj(p.comment, "comment");
@@ -341,6 +375,28 @@ export function parseEvent(eventName: string, payload: unknown): EventContext {
     default:
       return { ...common, kind: "automation", inputs: {} };
   }
+}
+
+/** An automation event whose payload is `{}` (or has no repository): the repository and actor come from the runner. */
+function emptyAutomation(eventName: string, p: Json, fallback: RunnerFallback): EventContext {
+  const [owner = "", name = ""] = fallback.repository.split("/");
+  if (!owner || !name) throw new ContextError(`Event '${eventName}': the payload has no repository and GITHUB_REPOSITORY ('${fallback.repository}') is not 'owner/name'.`);
+  const ref = fallback.ref ?? "";
+  const common: Common = {
+    eventName,
+    action: typeof p.action === "string" ? p.action : "",
+    repository: {
+      owner,
+      name,
+      fullName: fallback.repository,
+      // A scheduled run is on the default branch; without a payload that is the best word on it.
+      defaultBranch: ref.startsWith("refs/heads/") ? ref.slice("refs/heads/".length) : "main",
+      htmlUrl: "",
+    },
+    sender: { login: fallback.actor || owner, id: 0 },
+  };
+  if (eventName === "workflow_dispatch") return dispatchOrAutomation(common, "workflow_dispatch", isObj(p.inputs) ? p.inputs : {});
+  return { ...common, kind: "automation", inputs: {} };
 }
 
 /**

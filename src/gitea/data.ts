@@ -80,6 +80,14 @@ export type PullData = {
   baseRef: string;
   /** Head lives in another repository (a fork): fetch `refs/pull/N/head`. */
   fromFork: boolean;
+  /** The head repository's `owner/name` (absent when the fork was deleted). */
+  headRepo?: string;
+  /**
+   * An AGit pull request (pushed to refs/for/<base>/<topic>): Gitea reports
+   * its head as refs/pull/N/head of the base repository with an empty label,
+   * and runs its events as fork runs.
+   */
+  agit?: boolean;
   state: string;
   merged: boolean;
   additions?: number;
@@ -108,6 +116,8 @@ export type EntityData = {
   triggerCommentId?: number;
   triggerAuthor: string;
   triggerAuthorName?: string;
+  /** What the run goes on without, for the log (e.g. attachments disabled on the server). */
+  notices?: string[];
 };
 
 const attachment = (on: string) => (a: GiteaAttachment): AttachmentData => ({
@@ -143,12 +153,22 @@ function embedded(text: string, on: string, images: ImageData[], known: Set<stri
 const uuidOf = (url: string) => /\/attachments\/([0-9a-f-]{36})(?:[/?#]|$)/i.exec(url)?.[1]?.toLowerCase();
 const sameAttachment = (a: string, b: string) => uuidOf(a) !== undefined && uuidOf(a) === uuidOf(b);
 
-/** With attachments disabled on the server, the assets routes answer 404: there is nothing to get. */
-async function assetsOrNone(read: Promise<GiteaAttachment[]>): Promise<GiteaAttachment[]> {
+export const ATTACHMENTS_DISABLED_NOTICE =
+  "Attachments are disabled on this Gitea ([attachment] ENABLED=false: the assets API answers 404); Claude works without the issue's and comments' attachments.";
+
+/**
+ * With attachments disabled on the server ([attachment] ENABLED=false), the
+ * assets routes answer 404 for an issue that exists: there is nothing to get,
+ * and the run goes on without them (`off` is told, for a notice).
+ */
+async function assetsOrNone(read: Promise<GiteaAttachment[]>, off: () => void): Promise<GiteaAttachment[]> {
   try {
     return await read;
   } catch (error) {
-    if (error instanceof GiteaError && error.status === 404) return [];
+    if (error instanceof GiteaError && error.status === 404) {
+      off();
+      return [];
+    }
     throw error;
   }
 }
@@ -168,7 +188,8 @@ export async function fetchEntityData(client: GiteaClient, entity: Entity, trigg
   const before = trigger.kind === "comment" ? trigger.createdAt : undefined;
 
   const commentsP = client.issueComments(n);
-  const issueAssetsP = assetsOrNone(client.issueAssets(n));
+  let attachmentsOff = false;
+  const issueAssetsP = assetsOrNone(client.issueAssets(n), () => (attachmentsOff = true));
   const pullP = entity.isPR ? (options.pull ?? readPull(client, n)) : Promise.resolve(undefined);
   const none = { items: [], total: 0 };
   const filesP = entity.isPR ? client.pullFilesUpTo(n, options.maxFiles ?? Number.POSITIVE_INFINITY) : Promise.resolve(none);
@@ -278,6 +299,7 @@ export async function fetchEntityData(client: GiteaClient, entity: Entity, trigg
     ...(trigger.kind === "comment" ? { triggerCommentId: trigger.commentId } : {}),
     triggerAuthor: trigger.author.login,
     ...(trigger.author.fullName ? { triggerAuthorName: sanitizeUntrusted(trigger.author.fullName) } : {}),
+    notices: attachmentsOff ? [ATTACHMENTS_DISABLED_NOTICE] : [],
   };
 }
 
@@ -285,11 +307,15 @@ export async function readPull(client: GiteaClient, index: number): Promise<Pull
   const pr = await client.pull(index);
   const baseRepoId = pr.base.repo_id ?? pr.base.repo?.id;
   const headRepoId = pr.head.repo_id ?? pr.head.repo?.id;
+  const fromFork = headRepoId !== undefined && baseRepoId !== undefined && headRepoId !== baseRepoId;
+  const agit = !fromFork && headRepoId !== undefined && pr.head.ref.startsWith("refs/pull/") && !pr.head.label;
   return {
     headRef: pr.head.ref,
     headSha: pr.head.sha,
     baseRef: pr.base.ref,
-    fromFork: headRepoId !== undefined && baseRepoId !== undefined && headRepoId !== baseRepoId,
+    fromFork,
+    ...(pr.head.repo?.full_name ? { headRepo: pr.head.repo.full_name } : {}),
+    ...(agit ? { agit } : {}),
     state: pr.state,
     merged: pr.merged === true,
     ...(pr.additions !== undefined ? { additions: pr.additions } : {}),

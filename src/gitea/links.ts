@@ -4,6 +4,7 @@
  * (GITHUB_SERVER_URL may be e.g. http://gitea:3000).
  */
 import type { RepoRef } from "./context";
+import { giteaAtLeast, parseServerVersion } from "./version";
 
 /** The public web base (may include a sub-path), without a trailing slash. */
 export function publicBase(input: string, repository: RepoRef, internalServerUrl: string): { base: string; source: string } {
@@ -26,13 +27,10 @@ export type Links = {
   issue: (n: number, isPR: boolean) => string;
 };
 
-/** Gitea links runs by run number up to 1.25 and by run id from 1.26. */
+/** Gitea links runs by run number up to 1.25 and by run id from 1.26; Forgejo by run number. */
 export function runsUseId(version: string | undefined): boolean {
-  const m = /^v?(\d+)\.(\d+)/.exec(version ?? "");
-  if (!m) return false;
-  const major = Number(m[1]);
-  const minor = Number(m[2]);
-  return major > 1 || (major === 1 && minor >= 26);
+  const v = parseServerVersion(version);
+  return !v.forgejo && giteaAtLeast(v, 1, 26);
 }
 
 export function links(base: string, repository: Pick<RepoRef, "fullName">): Links {

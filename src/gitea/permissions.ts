@@ -7,6 +7,7 @@
  */
 import type { GiteaClient } from "./client";
 import type { EventContext, Person } from "./context";
+import { codeWriterTeam } from "./teams";
 
 export type PermissionDecision =
   | { allowed: true; how: string }
@@ -30,7 +31,7 @@ export function botAllowed(login: string, allowedBots: "*" | string[]): boolean 
 
 export async function checkSender(
   ctx: EventContext,
-  client: Pick<GiteaClient, "collaboratorPermission">,
+  client: Pick<GiteaClient, "collaboratorPermission" | "repoTeams" | "isTeamMember">,
   allowedBots: "*" | string[],
 ): Promise<PermissionDecision> {
   // Dispatches, schedules and pushes can only be started by users who can
@@ -63,7 +64,10 @@ export async function checkSender(
         "To allow this trigger, pass a `gitea_token` whose user is a repository admin (or a site admin).",
     };
   }
-  return WRITE.has(answer.permission)
-    ? { allowed: true, how: `@${sender.login}${listed} has '${answer.permission}' permission` }
-    : { allowed: false, reason: `@${sender.login} has '${answer.permission}' permission on ${ctx.repository.fullName}; write access is required.` };
+  if (WRITE.has(answer.permission)) return { allowed: true, how: `@${sender.login}${listed} has '${answer.permission}' permission` };
+  // For a team member Gitea reports the lowest unit mode: 'read' may still mean Code write through a team.
+  const team = answer.permission === "read" ? await codeWriterTeam(client, sender.login) : undefined;
+  if (team && "team" in team) return { allowed: true, how: `@${sender.login}${listed} has Code write through team '${team.team}' (Gitea reports 'read', the team's lowest unit access)` };
+  const unseen = team && "unknown" in team ? ` (the token cannot see the members of ${team.unknown.map((t) => `'${t}'`).join(", ")}, which have Code write: use a site admin's or organization owner's token)` : "";
+  return { allowed: false, reason: `@${sender.login} has '${answer.permission}' permission on ${ctx.repository.fullName}; write access is required${unseen}.` };
 }

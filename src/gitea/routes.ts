@@ -6,9 +6,12 @@
  */
 export const ROUTES = {
   version: "GET /version",
+  apiSettings: "GET /settings/api",
   currentUser: "GET /user",
   repo: "GET /repos/{owner}/{repo}",
   collaboratorPermission: "GET /repos/{owner}/{repo}/collaborators/{collaborator}/permission",
+  repoTeams: "GET /repos/{owner}/{repo}/teams",
+  teamMember: "GET /teams/{id}/members/{username}",
   issue: "GET /repos/{owner}/{repo}/issues/{index}",
   issueComments: "GET /repos/{owner}/{repo}/issues/{index}/comments",
   issueTimeline: "GET /repos/{owner}/{repo}/issues/{index}/timeline",
@@ -52,7 +55,8 @@ export type RouteName = keyof typeof ROUTES;
 
 /**
  * Routes newer than Gitea 1.22 (absent from the 1.22 swagger spec), with the
- * version that introduced them. The contract test accepts only these extras.
+ * version that introduced them (checked against the 1.24 and 1.25 specs by the
+ * contract test). The action calls none of them; backends and the emulator do.
  */
 export const NEWER_ROUTES: Record<string, string> = {
   "POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches": "1.24",

@@ -142,7 +142,7 @@ export type GiteaAttachment = {
   browser_download_url: string;
 };
 
-export type GiteaBranch = { name: string; commit: { id: string; message?: string } };
+export type GiteaBranch = { name: string; commit: { id: string; message?: string }; protected?: boolean };
 
 export type GiteaContents = {
   type: string;
@@ -204,4 +204,14 @@ export type GiteaWorkflowJob = {
   html_url?: string;
   started_at?: string;
   completed_at?: string;
+};
+
+/** A team of the repository's organization (GET /repos/{owner}/{repo}/teams). */
+export type GiteaTeam = {
+  id: number;
+  name: string;
+  /** Below admin: the lowest of the team's unit modes. */
+  permission?: "none" | "read" | "write" | "admin" | "owner";
+  /** Unit → mode, e.g. {"repo.code": "write", "repo.wiki": "read"}. */
+  units_map?: Record<string, string>;
 };

@@ -106,9 +106,13 @@ describe("bots", () => {
     await allowedRun({ index: issue.index, event, eventName: "issue_comment", with: { allowed_bots: "dependabot, renovate-bot" } });
   });
 
-  it("allowed_bots: '*' lets the Actions user through", async () => {
+  // (Not the Actions user: Gitea starts no workflow for its events, and its payload permissions are a
+  // stranger's, since it is no collaborator.)
+  it("allowed_bots: '*' lets a bot with write access through", async () => {
+    if (!world.gitea.getUser("ci-bot")) world.gitea.addUser({ login: "ci-bot" });
+    world.gitea.setPermission(REPO, "ci-bot", "write");
     const issue = world.gitea.createIssue(REPO, { title: "Scheduled triage", user: USERS.alice });
-    const c = world.gitea.addComment(REPO, issue.index, { user: USERS.actions, body: "@claude triage this" });
+    const c = world.gitea.addComment(REPO, issue.index, { user: "ci-bot", body: "@claude triage this" });
     const event = await issueCommentPayload(world.gitea, REPO, issue.index, c.id);
     await allowedRun({ index: issue.index, event, eventName: "issue_comment", with: { allowed_bots: "*" } });
   });

@@ -1,8 +1,10 @@
 /**
  * @claude on pull requests, end to end: a same-repository PR is worked on at
- * its head branch; a fork's PR is checked out from refs/pull/N/head onto a
- * new branch of the base repository; use_sticky_comment reuses the tracking
- * comment; prepare reads every page of a large PR in few round trips.
+ * its head branch; a comment on a fork's PR is a fork run on Gitea and is
+ * refused (test/e2e/fork-prs.test.ts shows what works instead); a PR whose
+ * head is no branch here is worked on from refs/pull/N/head on a new branch;
+ * use_sticky_comment reuses the tracking comment; prepare reads every page of
+ * a large PR in few round trips.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { issueCommentPayload } from "../support/gitea/payloads";
@@ -79,43 +81,34 @@ describe("@claude on an open pull request from the same repository", () => {
 });
 
 describe("@claude on an open pull request from a fork", () => {
-  it("works on a new branch of the base repository started from refs/pull/N/head", async () => {
+  it("is a fork run on Gitea (read-only job token): refused before any model call, even with credentials given", async () => {
     world.gitea.addUser({ login: "carol", full_name: "Carol Contributor" });
     await world.gitea.forkRepo(REPO, "carol");
-    const forkHead = await world.gitea.commitFiles("carol/app", "fix-typo", { "README.md": "# app\n\nA small application.\n" }, "Fix wording", "carol");
+    await world.gitea.commitFiles("carol/app", "fix-typo", { "README.md": "# app\n\nA small application.\n" }, "Fix wording", "carol");
     const pr = await world.gitea.createPullRequest(REPO, { title: "Fix wording", user: "carol", head: "fix-typo", base: "main", headRepo: "carol/app" });
-    expect(await world.gitea.resolveRef(REPO, `refs/pull/${pr.index}/head`)).toBe(forkHead);
     const c = world.gitea.addComment(REPO, pr.index, { user: USERS.alice, body: "@claude please also add a NOTICE file" });
     const event = await issueCommentPayload(world.gitea, REPO, pr.index, c.id);
-    const forkBranchesBefore = await world.gitea.listBranches("carol/app");
+    const branchesBefore = await world.gitea.listBranches(REPO);
+    const main = mainRequestsFrom(world);
 
-    world.script(commitAndPush("NOTICE", "Copyright Acme\n", "Add NOTICE"));
-    const result = await world.runAction({ eventName: "issue_comment", event });
-    expectSuccess(result);
-    world.model.assertDone();
-
-    const branch = result.outputs.branch_name!;
-    expect(branch).toMatch(new RegExp(`^claude/pr-${pr.index}-\\d{8}-\\d{4}-r\\d+$`));
-    // Claude's push landed in the base repository, on top of the fork's head.
-    const commits = await world.gitea.commitsOn(REPO, branch);
-    expect(commits[0]!.subject).toBe("Add NOTICE");
-    expect(commits[0]!.parents).toEqual([forkHead]);
-    expect(await world.gitea.readFile(REPO, branch, "README.md")).toBe("# app\n\nA small application.\n");
-    expect(await world.gitea.readFile(REPO, branch, "NOTICE")).toBe("Copyright Acme\n");
-    // The fork is untouched and the PR still points at the fork's commit.
-    expect(await world.gitea.listBranches("carol/app")).toEqual(forkBranchesBefore);
-    expect(await world.gitea.branchSha("carol/app", "fix-typo")).toBe(forkHead);
-    expect(await world.gitea.pullHeadSha(REPO, pr.index)).toBe(forkHead);
-
-    const [tracking] = commentsBy(world, pr.index);
-    expect(tracking!.body).toContain("**Claude finished @alice's task");
-    expect(tracking!.body).toContain(`https://gitea.example.com/${REPO}/src/branch/${branch}`);
+    // Credentials reached this run some other way than secrets (Gitea withholds those: see fork-prs.test.ts);
+    // the job token of a fork run is read-only all the same: refused.
+    world.gitea.addJobToken("fork-run-job-token-000000000000000000", { repo: REPO, mode: "read", fork: true });
+    const result = await world.runAction({ eventName: "issue_comment", event, token: "fork-run-job-token-000000000000000000" });
+    expect(result.success).toBe(false);
+    expect(step(result, "prepare")?.log).toMatch(/it comes from the fork carol\/app/);
+    expect(step(result, "run")?.outcome).toBe("skipped");
+    expect(main()).toEqual([]);
+    expect(await world.gitea.listBranches(REPO)).toEqual(branchesBefore);
+    const last = world.gitea.listComments(REPO, pr.index).at(-1)!;
+    expect(last.body).toContain("**Claude did not run**");
+    expect(last.body).toContain("pull_request_target");
     expect(world.gitea.violations).toEqual([]);
   });
 });
 
 describe("@claude on an open pull request whose head is not a branch here", () => {
-  it("works from refs/pull/N/head on a new branch when Gitea reports the head as that ref (AGit PR, deleted head branch)", async () => {
+  it("works from refs/pull/N/head on a new branch when Gitea reports the head as that ref (a deleted head branch; AGit pull requests are fork runs)", async () => {
     const headSha = await world.gitea.commitFiles(REPO, "feature/gone", { "GONE.md": "gone\n" }, "Gone", USERS.alice);
     const pr = await world.gitea.createPullRequest(REPO, { title: "Gone", user: USERS.alice, head: "feature/gone", base: "main" });
     await world.gitea.core.store.repo(REPO).git.deleteRef("refs/heads/feature/gone");

@@ -6,18 +6,15 @@
  * versions, and its answers on 1.24 and 1.25 validate against that version's
  * spec (queries and response bodies).
  */
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { NEWER_ROUTES, ROUTES } from "../../src/gitea/routes";
 import { giteaApi } from "../support/gitea/client";
-import { NEWER_EMULATOR_ROUTES, SWAGGER_PATH, loadSpec, startGitea, type GiteaEmulator } from "../support/gitea/index";
+import { NEWER_EMULATOR_ROUTES, loadSpec, startGitea, type GiteaEmulator } from "../support/gitea/index";
 import { seedPullRequestCi, type CiFixture } from "../support/ci-fixture";
 
 const VERSIONS = { "1.22": "1.22.6", "1.24": "1.24.7", "1.25": "1.25.4" } as const;
 type V = keyof typeof VERSIONS;
-const specs = Object.fromEntries(
-  (Object.keys(VERSIONS) as V[]).map((v) => [v, loadSpec(path.join(path.dirname(SWAGGER_PATH), `gitea-swagger-v${v}.json`))]),
-) as Record<V, ReturnType<typeof loadSpec>>;
+const specs = Object.fromEntries((Object.keys(VERSIONS) as V[]).map((v) => [v, loadSpec(v)])) as Record<V, ReturnType<typeof loadSpec>>;
 const haveSpecs = Object.values(specs).every(Boolean);
 const describeSpec = haveSpecs ? describe : describe.skip;
 

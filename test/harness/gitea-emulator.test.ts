@@ -132,15 +132,29 @@ describe("gitea emulator", () => {
     const ask = (token: string | undefined, who: string) =>
       giteaApi(g, "GET", `/repos/${REPO}/collaborators/${who}/permission`, { token });
 
-    it("lets a user ask about themselves only (the job token cannot ask about others)", async () => {
+    it("refuses a user asking about themselves on 1.22 (it compares the empty LoginName), and the job token asking about others", async () => {
       const self = await ask(T.job, "gitea-actions");
-      expect(self.status).toBe(200);
-      expect(self.json).toMatchObject({ permission: "write", role_name: "write", user: { login: "gitea-actions" } });
+      expect(self.status).toBe(403);
       const other = await ask(T.job, "reader");
       expect(other.status).toBe(403);
       expect(other.json.message).toMatch(/Only admins can query all permissions/);
       expect((await ask(T.writer, "owner")).status).toBe(403);
-      expect((await ask(T.reader, "Reader")).status).toBe(200);
+      expect((await ask(T.reader, "Reader")).status).toBe(403);
+    });
+
+    it("lets a user ask about themselves from 1.24 (lower-case name compared)", async () => {
+      const g2 = await startGitea({ version: "1.24.7" });
+      try {
+        g2.addUser({ login: "o", token: "to" });
+        g2.addUser({ login: "Reader", token: "tr" });
+        await g2.createRepo({ owner: "o", name: "p" });
+        const self = await giteaApi(g2, "GET", "/repos/o/p/collaborators/reader/permission", { token: "tr" });
+        expect(self.status).toBe(200);
+        expect(self.json).toMatchObject({ permission: "read", user: { login: "Reader" } });
+        expect((await giteaApi(g2, "GET", "/repos/o/p/collaborators/o/permission", { token: "tr" })).status).toBe(403);
+      } finally {
+        await g2.stop();
+      }
     });
 
     it("lets site admins, repo admins and the owner ask about anyone", async () => {

@@ -8,8 +8,10 @@ import { spawn } from "node:child_process";
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { startGitea, type GiteaEmulator } from "./gitea/index";
+import type { HookEvent } from "./gitea/hooks";
+import { startGitea, type GiteaEmulator, type GiteaOptions } from "./gitea/index";
 import { claudeBin, startModel, type ScriptedModel, type Turn } from "./model/index";
+import { planRuns, type PlannedRun } from "./runner/gitea-runs";
 import { runAction, runJob, type RunActionResult, type RunJobResult } from "./runner/index";
 import { ROOT } from "./repo";
 
@@ -46,7 +48,17 @@ export function cliEnv(modelUrl: string): Record<string, string> {
   };
 }
 
-export type WorldOptions = { giteaVersion?: string; publicUrl?: string; files?: Record<string, string> };
+export type WorldOptions = {
+  giteaVersion?: string;
+  publicUrl?: string;
+  files?: Record<string, string>;
+  /** the emulated server's settings (page cap, attachments, signing) */
+  gitea?: Pick<GiteaOptions, "maxResponseItems" | "defaultPagingNum" | "attachments" | "signing">;
+  /** acme/app is private */
+  private?: boolean;
+  /** acme is an organization (teams can be added) */
+  org?: boolean;
+};
 
 export class World {
   private constructor(
@@ -56,18 +68,19 @@ export class World {
   ) {}
 
   static async start(opts: WorldOptions = {}): Promise<World> {
-    const gitea = await startGitea({ version: opts.giteaVersion ?? "1.22.6", ...(opts.publicUrl ? { publicUrl: opts.publicUrl } : {}) });
+    const gitea = await startGitea({ version: opts.giteaVersion ?? "1.22.6", ...(opts.publicUrl ? { publicUrl: opts.publicUrl } : {}), ...opts.gitea });
     const model = await startModel();
     const dir = await mkdtemp(path.join(os.tmpdir(), "ccga-world-"));
     const world = new World(gitea, model, dir);
-    gitea.addUser({ login: USERS.owner, full_name: "Acme" });
+    if (opts.org) gitea.addOrg(USERS.owner, "Acme");
+    else gitea.addUser({ login: USERS.owner, full_name: "Acme" });
     gitea.addUser({ login: USERS.alice, full_name: "Alice Writer", token: "alice-token-1234567890" });
     gitea.addUser({ login: USERS.bob, full_name: "Bob Reader", token: "bob-token-1234567890" });
-    gitea.addUser({ login: USERS.actions, token: SECRETS.jobToken });
     gitea.addUser({ login: "site-admin", is_admin: true, token: SECRETS.adminToken });
     await gitea.createRepo({
       owner: USERS.owner,
       name: "app",
+      ...(opts.private ? { private: true } : {}),
       files: opts.files ?? {
         "README.md": "# app\n\nA small app.\n",
         "src/greet.js": "export const greet = (name) => `Hello ${name}`;\n",
@@ -75,7 +88,8 @@ export class World {
     });
     gitea.setPermission(REPO, USERS.alice, "write");
     gitea.setPermission(REPO, USERS.bob, "read");
-    gitea.setPermission(REPO, USERS.actions, "write");
+    // The job token of the runs below: the Actions user, write access to acme/app only (no fork run).
+    gitea.addJobToken(SECRETS.jobToken, { repo: REPO, mode: "write", fork: false });
     return world;
   }
 
@@ -95,7 +109,7 @@ export class World {
   }
 
   /** The github context a Gitea runner gives a job for this event (each workflow run has its own run id; `runNumber` default 17). */
-  github(eventName: string, event: Record<string, unknown>, actor: string, runId = 4242, runNumber = 17) {
+  github(eventName: string, event: Record<string, unknown>, actor: string, runId = 4242, token: string = SECRETS.jobToken, runNumber = 17) {
     return {
       event_name: eventName,
       event,
@@ -105,7 +119,7 @@ export class World {
       api_url: this.gitea.apiUrl,
       run_id: runId,
       run_number: runNumber,
-      token: SECRETS.jobToken,
+      token,
       actor,
     };
   }
@@ -121,6 +135,8 @@ export class World {
     ref?: string;
     dirs?: { workspace: string; runnerTemp: string; home: string };
     timeoutMs?: number;
+    /** the run's job token (default: the write token of acme/app) */
+    token?: string;
     /** GITHUB_RUN_ID (default 4242): runs at the same time are different workflow runs. */
     runId?: number;
     /** This workflow run's id and number (GITHUB_RUN_ID / GITHUB_RUN_NUMBER). */
@@ -138,7 +154,7 @@ export class World {
       with: { anthropic_api_key: SECRETS.anthropicKey, subprocess_sandbox: "false", ...o.with },
       stepEnv: { ...cliEnv(this.model.url), ...o.stepEnv },
       ...(o.jobEnv ? { jobEnv: o.jobEnv } : {}),
-      github: this.github(o.eventName, o.event, o.actor ?? String((o.event.sender as { login?: string } | undefined)?.login ?? USERS.alice), o.run?.id ?? o.runId, o.run?.number),
+      github: this.github(o.eventName, o.event, o.actor ?? String((o.event.sender as { login?: string } | undefined)?.login ?? USERS.alice), o.run?.id ?? o.runId, o.token, o.run?.number),
       ...dirs,
       baseEnv: { PATH: `${path.dirname(claudeBin())}${path.delimiter}${process.env.PATH ?? ""}` },
       timeoutMs: o.timeoutMs ?? 120_000,
@@ -155,7 +171,23 @@ export class World {
     secrets?: Record<string, string>;
     vars?: Record<string, string>;
     timeoutMs?: number;
+    /** This workflow run's id and number (GITHUB_RUN_ID / GITHUB_RUN_NUMBER). */
     run?: { id: number; number: number };
+    /** the run's job token (default: the write token of acme/app) */
+    token?: string;
+    /** Gitea withheld the repository's secrets (a fork run): only the job token is given */
+    secretsWithheld?: boolean;
+    /** github.ref / github.sha as Gitea sets them for this run */
+    ref?: string;
+    sha?: string;
+    runId?: number;
+    runNumber?: number;
+    /** extra runner env (e.g. the OIDC variables of a Forgejo runner with enable-openid-connect) */
+    runnerEnv?: Record<string, string>;
+    signal?: AbortSignal;
+    onLog?: (line: string) => void;
+    /** a model other than the world's (runs in parallel each need their own script) */
+    modelUrl?: string;
   }): Promise<RunJobResult & { dirs: { workspace: string; runnerTemp: string; home: string } }> {
     const base = await mkdtemp(path.join(this.dir, "job-"));
     const dirs = { workspace: path.join(base, "workspace"), runnerTemp: path.join(base, "temp"), home: path.join(base, "home") };
@@ -165,17 +197,56 @@ export class World {
       ...(o.job ? { job: o.job } : {}),
       eventName: o.eventName,
       event: o.event,
-      github: { server_url: this.gitea.url, api_url: this.gitea.apiUrl, token: SECRETS.jobToken, run_id: o.run?.id ?? 4242, run_number: o.run?.number ?? 17 },
-      secrets: { ANTHROPIC_API_KEY: SECRETS.anthropicKey, ...o.secrets },
+      github: {
+        server_url: this.gitea.url,
+        api_url: this.gitea.apiUrl,
+        token: o.token ?? SECRETS.jobToken,
+        run_id: o.run?.id ?? o.runId ?? 4242,
+        run_number: o.run?.number ?? o.runNumber ?? 17,
+        ...(o.ref !== undefined ? { ref: o.ref } : {}),
+        ...(o.sha !== undefined ? { sha: o.sha } : {}),
+      },
+      // A fork run gets no secret but the job token (models/secret/secret.go).
+      secrets: o.secretsWithheld ? {} : { ANTHROPIC_API_KEY: SECRETS.anthropicKey, ...o.secrets },
       vars: o.vars ?? {},
       ...dirs,
       uses: { [`${USERS.owner}/claude-code-gitea-action`]: ROOT },
       baseEnv: { PATH: `${path.dirname(claudeBin())}${path.delimiter}${process.env.PATH ?? ""}` },
       // As an administrator would configure the runner (act_runner runner.envs) to reach the model.
-      runnerEnv: cliEnv(this.model.url),
+      runnerEnv: { ...cliEnv(o.modelUrl ?? this.model.url), ...o.runnerEnv },
       timeoutMs: o.timeoutMs ?? 120_000,
+      ...(o.signal ? { signal: o.signal } : {}),
+      ...(o.onLog ? { onLog: o.onLog } : {}),
     });
     return { ...result, dirs };
+  }
+
+  /**
+   * What Gitea does with an event: the runs it starts (from the workflow files
+   * committed in acme/app, see runner/gitea-runs.ts), each run as a job with
+   * its own job token, and no secrets for fork runs.
+   */
+  async trigger(
+    event: HookEvent,
+    o: { secrets?: Record<string, string>; vars?: Record<string, string>; job?: string } = {},
+  ): Promise<{ run: PlannedRun; job: Awaited<ReturnType<World["runJob"]>> }[]> {
+    const out: { run: PlannedRun; job: Awaited<ReturnType<World["runJob"]>> }[] = [];
+    for (const run of await planRuns(this.gitea, event)) {
+      const job = await this.runJob({
+        workflow: run.text,
+        ...(o.job ? { job: o.job } : {}),
+        eventName: run.eventName,
+        event: run.payload,
+        token: run.token,
+        secretsWithheld: run.secretsWithheld,
+        ref: run.ref,
+        sha: run.sha,
+        ...(o.secrets ? { secrets: o.secrets } : {}),
+        ...(o.vars ? { vars: o.vars } : {}),
+      });
+      out.push({ run, job });
+    }
+    return out;
   }
 
   async close(): Promise<void> {

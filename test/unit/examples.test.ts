@@ -50,6 +50,7 @@ describe("examples/", () => {
         "examples/claude-docs.yml",
         "examples/claude-conflicts.yml",
         "examples/claude-triage.yml",
+        "examples/claude-fork-prs.yml",
         "examples/dispatch/claude-dispatch.yml",
       ]),
     );
@@ -80,6 +81,18 @@ describe("examples/", () => {
         expect(ref, `${file}: run \`npm run patches\` after changing PINS.md`).toBe(pins.actionSha);
       }
       if (!(file in PLACEHOLDER_PINS)) expect(readRoot(file), "run `npm run patches`").toBe(pinExample(readRoot(file), pins));
+    });
+
+    it("bounds Claude with the timeout_minutes input (Gitea ignores a job's timeout-minutes through 1.26)", () => {
+      for (const { step } of steps) expect(Number(step.with?.timeout_minutes), `${file}: ${step.name ?? step.uses}`).toBeGreaterThan(0);
+    });
+
+    it("has no review trigger (Gitea runs the PR head's file with every secret, and one Comment review matches both)", () => {
+      const on = (parse(readRoot(file)) as Workflow).on;
+      const names = typeof on === "string" ? [on] : Array.isArray(on) ? on.map(String) : Object.keys((on ?? {}) as object);
+      expect(names.filter((n) => n === "pull_request_review" || n === "pull_request_review_comment")).toEqual([]);
+      // A comment on a pull request matches issue_comment and pull_request_comment alike: never both.
+      expect(names.includes("issue_comment") && names.includes("pull_request_comment")).toBe(false);
     });
 
     it("names only secrets and variables Gitea lets users create (no GITEA_/GITHUB_ prefix), besides the job token", () => {

@@ -47,7 +47,7 @@ export async function loadVerifiedState(env: Env): Promise<LoadedState> {
 export async function readEventContext(env: Env): Promise<EventContext | undefined> {
   try {
     const payload = JSON.parse(await readFile(env.GITHUB_EVENT_PATH ?? "", "utf8")) as unknown;
-    return parseEvent(env.GITHUB_EVENT_NAME ?? "", payload);
+    return parseEvent(env.GITHUB_EVENT_NAME ?? "", payload, { repository: env.GITHUB_REPOSITORY ?? "", actor: env.GITHUB_ACTOR ?? "", ref: env.GITHUB_REF ?? "" });
   } catch {
     return undefined;
   }

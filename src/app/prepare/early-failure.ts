@@ -13,6 +13,7 @@ import { readFile } from "node:fs/promises";
 import { defaultSeqFile } from "../../dispatch/config";
 import { checkProgressEndpoint } from "../../dispatch/endpoint";
 import { finalUpdate } from "../../dispatch/messages";
+import { links, publicBase } from "../../gitea/links";
 import { ProgressClient, describeDelivery } from "../../dispatch/progress";
 import { dispatchTarget } from "../../gitea/context";
 import { readSomeInputs, type Inputs } from "../../inputs";
@@ -58,11 +59,13 @@ export async function reportEarlyFailure(
     return;
   }
   const runnerTemp = env.RUNNER_TEMP;
+  const runUrl = earlyRunUrl(env, payload);
   const client = new ProgressClient({
     endpoint,
     allowedHosts: inputs.progress_allowed_hosts,
     repository: env.GITHUB_REPOSITORY ?? "",
     runId: env.GITHUB_RUN_ID ?? "",
+    ...(runUrl ? { runUrl } : {}),
     ...(target.correlationId ? { correlationId: target.correlationId } : {}),
     ...(inputs.progress_audience ? { audience: inputs.progress_audience } : {}),
     ...(runnerTemp ? { seqFile: defaultSeqFile(runnerTemp) } : {}),
@@ -78,4 +81,25 @@ export async function reportEarlyFailure(
     return;
   }
   io.info(`Progress: ${describeDelivery(await client.send(finalUpdate({ conclusion: "failure", error: oneLineReason(reason) })))}`);
+}
+
+/**
+ * The run's web page before anything was asked of Gitea: the public base from
+ * gitea_server_url or the payload's repository.html_url (the runner's address
+ * otherwise), linked by run number (Gitea ≤ 1.25, Forgejo; 1.26 links by id,
+ * which needs GET /version, not asked on this path).
+ */
+function earlyRunUrl(env: Record<string, string | undefined>, payload: unknown): string | undefined {
+  const repo = (payload as { repository?: { full_name?: unknown; html_url?: unknown } } | undefined)?.repository;
+  const fullName = typeof repo?.full_name === "string" ? repo.full_name : (env.GITHUB_REPOSITORY ?? "");
+  if (!fullName) return undefined;
+  const htmlUrl = typeof repo?.html_url === "string" ? repo.html_url : "";
+  let serverInput = "";
+  try {
+    serverInput = readSomeInputs(["gitea_server_url"], env).gitea_server_url;
+  } catch {
+    // an invalid gitea_server_url is reported elsewhere; the payload's address serves here
+  }
+  const base = publicBase(serverInput, { fullName, htmlUrl, owner: "", name: "", defaultBranch: "" }, env.GITHUB_SERVER_URL ?? "").base;
+  return links(base, { fullName }).run({ runId: env.GITHUB_RUN_ID ?? "", runNumber: env.GITHUB_RUN_NUMBER ?? env.GITHUB_RUN_ID ?? "" }, undefined);
 }

@@ -12,5 +12,12 @@ export async function readEvent(run: PrepareContext): Promise<EventContext> {
   } catch (error) {
     throw new Error(`The event payload (GITHUB_EVENT_PATH ${runner.eventPath}) cannot be read as JSON: ${describeError(error)}`);
   }
-  return parseEvent(runner.eventName, payload);
+  const ctx = parseEvent(runner.eventName, payload, { repository: runner.repository, actor: runner.actor, ref: runner.ref });
+  if (typeof payload === "object" && payload !== null && !("repository" in payload)) {
+    run.io.notice(
+      `The '${runner.eventName}' event came with no payload (Gitea re-registers schedules without one after the job token pushes to the default branch): ` +
+        `repository ${ctx.repository.fullName} and actor ${ctx.sender.login} are taken from the runner.`,
+    );
+  }
+  return ctx;
 }

@@ -30,10 +30,18 @@ export type Gathered = {
   baseBranch?: Promise<Settled<GiteaBranch | undefined>>;
 };
 
-export function gather(run: PrepareContext, ctx: EventContext, mode: RunMode, plan: ClaudePlan, client: GiteaClient): Gathered {
+export function gather(
+  run: PrepareContext,
+  ctx: EventContext,
+  mode: RunMode,
+  plan: ClaudePlan,
+  client: GiteaClient,
+  /** The pull request, when prepare already asked for it. */
+  known?: Promise<Settled<PullData>>,
+): Gathered {
   const { inputs, runner, deps } = run;
   const entity: EntityEvent | undefined = ctx.kind === "entity" ? ctx : undefined;
-  const pull = entity?.entity.isPR ? settle(readPull(client, entity.entity.number)) : undefined;
+  const pull = entity?.entity.isPR ? (known ?? settle(readPull(client, entity.entity.number))) : undefined;
   // On pull requests, Claude's own earlier reviews are marked in its context (who the token's user is).
   const self = entity?.entity.isPR ? client.currentUser().then((u) => u.login, () => undefined) : undefined;
   return {

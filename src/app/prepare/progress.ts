@@ -5,13 +5,14 @@ import { ProgressClient, describeDelivery } from "../../dispatch/progress";
 import type { RunState } from "../../state";
 import type { PrepareContext } from "./context";
 
-export function progressClient(run: PrepareContext, progress: NonNullable<RunState["progress"]>): ProgressClient {
+export function progressClient(run: PrepareContext, progress: NonNullable<RunState["progress"]>, runUrl = run.state?.runUrl): ProgressClient {
   return new ProgressClient(
     progressConfigFromState(
       progress,
       {
         repository: run.runner.repository || `${run.state?.repository.fullName ?? ""}`,
         runId: run.runner.runId,
+        ...(runUrl ? { runUrl } : {}),
         secret: run.inputs.progress_secret,
         redact: run.io.redactor.secrets,
       },

@@ -33,6 +33,8 @@ export type GiteaMcpConfig = {
   run?: { id: number; number: number };
   /** Runs the event named by id and number (a workflow_run payload's failed run). */
   knownRuns?: { id: number; number: number }[];
+  /** The token is the Actions job token: Gitea's job-token limits apply (src/gitea/limits.ts). */
+  usesJobToken?: boolean;
   /** Every secret value, for redaction. */
   secrets: string[];
 };

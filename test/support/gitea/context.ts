@@ -1,7 +1,7 @@
 /** Request context handed to route handlers, and helpers shared by them. */
 import type { Core } from "./core";
 import { forbidden, notFound, unauthorized } from "./errors";
-import { atLeast, type AccessMode, type Repo, type User } from "./store";
+import { atLeast, type AccessMode, type Permission, type Repo, type TaskScope, type Unit, type User } from "./store";
 
 export interface Ctx {
   core: Core;
@@ -13,6 +13,8 @@ export interface Ctx {
   /** parsed JSON body (undefined when none) */
   body: unknown;
   user: User | null;
+  /** set when the token is an Actions job token: the task's repository and mode */
+  scope?: TaskScope;
   /** request path + query as received (for Link headers) */
   requestUri: string;
   /** request headers (lower-case names), e.g. Range */
@@ -35,8 +37,10 @@ export type Handler = (ctx: Ctx) => Promise<Reply> | Reply;
 export interface RouteDef {
   /** "METHOD /template" as in the swagger spec */
   route: string;
-  /** Gitea version that introduced a route absent from the 1.22 spec */
+  /** Gitea version that introduced a route absent from the 1.22 spec (404 on older versions) */
   since?: string;
+  /** Forgejo serves it whatever its Gitea-compatible version says */
+  forgejo?: boolean;
   handler: Handler;
 }
 
@@ -48,13 +52,23 @@ export function requireUser(ctx: Ctx): User {
   return ctx.user;
 }
 
-/** repoAssignment(): the repository of {owner}/{repo} and the user's access, 404 when invisible. */
-export function repoAccess(ctx: Ctx): { repo: Repo; mode: AccessMode } {
+/**
+ * repoAssignment(): the repository of {owner}/{repo} and the user's access,
+ * 404 when invisible. A job token sees only its task's repository.
+ */
+export function repoAccess(ctx: Ctx): { repo: Repo; mode: AccessMode; perm: Permission } {
   const repo = ctx.core.store.findRepo(`${ctx.params.owner ?? ""}/${ctx.params.repo ?? ""}`);
   if (!repo) throw notFound();
-  const mode = ctx.core.store.accessMode(repo, ctx.user?.login);
-  if (mode === "none") throw notFound();
-  return { repo, mode };
+  const perm = ctx.core.store.permission(repo, ctx.user?.login, ctx.scope);
+  if (perm.mode === "none") throw notFound();
+  return { repo, mode: perm.mode, perm };
+}
+
+/** reqRepoWriter(unit): write access to one unit (Code for contents and branches, Issues/Pulls for comments and labels). */
+export function requireUnit(ctx: Ctx, perm: Permission, unit: Unit, message?: string): User {
+  const user = requireUser(ctx);
+  if (!atLeast(perm.unit(unit), "write")) throw forbidden(message ?? "user should have specific permission or be a site admin");
+  return user;
 }
 
 /** reqToken() + reqRepoWriter() style check. */
@@ -72,16 +86,18 @@ export function intParam(ctx: Ctx, name: string): number {
   return Number(v);
 }
 
-export const DEFAULT_PAGE_SIZE = 30;
-export const MAX_PAGE_SIZE = 50;
-
-/** utils.GetListOptions: 1-based page, limit defaulting to 30 and clamped to 50. */
+/**
+ * utils.GetListOptions + convert.ToCorrectPageSize: 1-based page, `limit`
+ * defaulting to DEFAULT_PAGING_NUM (30) and capped at MAX_RESPONSE_ITEMS
+ * (50 unless the server is configured otherwise).
+ */
 export function listOptions(ctx: Ctx): { page: number; limit: number } {
   const page = Number.parseInt(ctx.query.get("page") ?? "", 10);
   const limit = Number.parseInt(ctx.query.get("limit") ?? "", 10);
+  const { defaultPagingNum, maxResponseItems } = ctx.core.options;
   return {
     page: Number.isFinite(page) && page > 0 ? page : 1,
-    limit: !Number.isFinite(limit) || limit <= 0 ? DEFAULT_PAGE_SIZE : Math.min(limit, MAX_PAGE_SIZE),
+    limit: !Number.isFinite(limit) || limit <= 0 ? defaultPagingNum : Math.min(limit, maxResponseItems),
   };
 }
 

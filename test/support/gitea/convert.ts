@@ -6,6 +6,7 @@ import { createHash } from "node:crypto";
 import type { Core } from "./core";
 import { WIP_PREFIXES } from "./core";
 import type { CommitInfo, RawChangedFile, TreeEntry } from "./git";
+import { protectionMatches } from "./protection";
 import {
   atLeast,
   type AccessMode,
@@ -13,11 +14,16 @@ import {
   type Comment,
   type Issue,
   type Label,
+  type Permission,
   type PullRequest,
   type Repo,
   type Review,
   type ReviewComment,
+  type Team,
+  type TimelineEntry,
   type User,
+  UNITS,
+  uniformPermission,
 } from "./store";
 
 type Json = Record<string, unknown>;
@@ -73,12 +79,31 @@ export function apiUserByLogin(core: Core, login: string, viewer: User | null): 
   return u ? apiUser(core, u, viewer) : null;
 }
 
-export function permissionObject(mode: AccessMode): { admin: boolean; push: boolean; pull: boolean } {
-  return { admin: atLeast(mode, "admin"), push: atLeast(mode, "write"), pull: atLeast(mode, "read") };
+/** convert.ToRepo's `permissions`: admin from the overall mode, push and pull from the Code unit. */
+export function permissionObject(perm: AccessMode | Permission): { admin: boolean; push: boolean; pull: boolean } {
+  const p = typeof perm === "string" ? uniformPermission(perm) : perm;
+  const code = p.unit("repo.code");
+  return { admin: atLeast(p.mode, "admin"), push: atLeast(code, "write"), pull: atLeast(code, "read") };
 }
 
-/** convert.ToRepo with the permission of `mode`. */
-export function apiRepo(core: Core, repo: Repo, mode: AccessMode, viewer: User | null, withParent = true): Json {
+/** convert.ToTeams (organizations not loaded). */
+export function apiTeam(_core: Core, t: Team): Json {
+  const units = UNITS.filter((u) => (t.units[u] ?? t.permission) !== "none");
+  return {
+    id: t.id,
+    name: t.name,
+    description: "",
+    organization: null,
+    includes_all_repositories: t.includesAllRepos,
+    permission: t.permission,
+    units,
+    units_map: Object.fromEntries(UNITS.map((u) => [u, t.units[u] ?? (atLeast(t.permission, "admin") ? t.permission : "none")])),
+    can_create_org_repo: atLeast(t.permission, "admin"),
+  };
+}
+
+/** convert.ToRepo with the permission of `perm` (a mode, or a full permission with unit modes). */
+export function apiRepo(core: Core, repo: Repo, perm: AccessMode | Permission, viewer: User | null, withParent = true): Json {
   const html = core.repoHtml(repo);
   const owner = core.store.user(repo.owner);
   let host = "localhost";
@@ -99,7 +124,7 @@ export function apiRepo(core: Core, repo: Repo, mode: AccessMode, viewer: User |
     private: repo.private,
     fork: repo.parent !== null,
     template: false,
-    parent: parent && withParent ? apiRepo(core, parent, core.store.accessMode(parent, viewer?.login), viewer, false) : null,
+    parent: parent && withParent ? apiRepo(core, parent, core.store.permission(parent, viewer?.login), viewer, false) : null,
     mirror: false,
     size: 0,
     language: "",
@@ -122,7 +147,7 @@ export function apiRepo(core: Core, repo: Repo, mode: AccessMode, viewer: User |
     created_at: repo.created,
     updated_at: repo.updated,
     archived_at: "1970-01-01T00:00:00Z",
-    permissions: permissionObject(mode),
+    permissions: permissionObject(perm),
     has_issues: true,
     internal_tracker: {
       enable_time_tracker: true,
@@ -237,6 +262,34 @@ export function apiIssue(core: Core, issue: Issue, viewer: User | null): Json {
   };
 }
 
+/** convert.ToTimelineComment for label and assignee entries. */
+export function apiTimelineEntry(core: Core, issue: Issue, t: TimelineEntry, viewer: User | null): Json {
+  const html = issueHtmlUrl(core, issue);
+  const label = t.label !== undefined ? core.store.labels.get(t.label) : undefined;
+  return {
+    id: t.id,
+    type: t.type,
+    html_url: `${html}#issuecomment-${t.id}`,
+    pull_request_url: issue.isPull ? html : "",
+    issue_url: issue.isPull ? "" : html,
+    user: apiUserByLogin(core, t.user, viewer),
+    body: t.type === "label" ? (t.added ? "1" : "") : "",
+    created_at: t.created_at,
+    updated_at: t.created_at,
+    ...(label ? { label: apiLabel(core, label) } : {}),
+    ...(t.assignee ? { assignee: apiUserByLogin(core, t.assignee, viewer), removed_assignee: t.removed === true } : { removed_assignee: false }),
+    ref_action: "",
+    ref_commit_sha: "",
+    review_id: 0,
+    old_title: "",
+    new_title: "",
+    old_ref: "",
+    new_ref: "",
+    old_project_id: 0,
+    project_id: 0,
+  };
+}
+
 /** convert.ToAPIComment */
 export function apiComment(core: Core, c: Comment, viewer: User | null): Json {
   const issue = core.store.issue(c.repo, c.issueIndex);
@@ -302,15 +355,18 @@ export async function apiPull(core: Core, pr: PullRequest, viewer: User | null):
       ref: pr.baseBranch,
       sha: baseSha ?? "",
       repo_id: base.id,
-      repo: apiRepo(core, base, core.store.accessMode(base, viewer?.login), viewer),
+      repo: apiRepo(core, base, core.store.permission(base, viewer?.login), viewer),
     },
-    head: headRepo
+    head: pr.flow === "agit"
+      ? // AGit: the head is refs/pull/N/head of the base repository, with no branch name (convert.ToAPIPullRequest)
+        { label: "", ref: `refs/pull/${pr.index}/head`, sha: refHead, repo_id: base.id, repo: apiRepo(core, base, core.store.permission(base, viewer?.login), viewer) }
+      : headRepo
       ? {
           label: pr.headBranch,
           ref: liveHead ? pr.headBranch : `refs/pull/${pr.index}/head`,
           sha: liveHead ?? refHead,
           repo_id: headRepo.id,
-          repo: apiRepo(core, headRepo, core.store.accessMode(headRepo, viewer?.login), viewer),
+          repo: apiRepo(core, headRepo, core.store.permission(headRepo, viewer?.login), viewer),
         }
       : { label: pr.headBranch, ref: `refs/pull/${pr.index}/head`, sha: refHead, repo_id: -1, repo: null },
     merge_base: mergeBase,
@@ -378,6 +434,18 @@ const VERIFICATION_UNSIGNED = {
   payload: "",
 };
 
+/** A commit's `verification`: signed by the server's key when the emulator signed it. */
+export function verification(core: Core, sha: string): Json {
+  if (!core.store.signedCommits.has(sha)) return VERIFICATION_UNSIGNED;
+  return {
+    verified: true,
+    reason: "",
+    signature: `-----BEGIN PGP SIGNATURE-----\n\nemulated-signature-of-${sha}\n-----END PGP SIGNATURE-----\n`,
+    signer: { name: "Gitea", email: "gitea@noreply.example.com", username: "" },
+    payload: "",
+  };
+}
+
 /** convert.ToCommit (with stats/files). */
 export function apiCommit(core: Core, repo: Repo, c: CommitInfo, files: RawChangedFile[] | null, viewer: User | null): Json {
   const api = core.repoApi(repo);
@@ -392,7 +460,7 @@ export function apiCommit(core: Core, repo: Repo, c: CommitInfo, files: RawChang
       committer: { name: c.committer.name, email: c.committer.email, date: c.committer.date },
       message: `${c.message}\n`,
       tree: { url: `${api}/git/trees/${c.tree}`, sha: c.tree, created: c.committer.date },
-      verification: VERIFICATION_UNSIGNED,
+      verification: verification(core, c.sha),
     },
     author: commitUser(core, c.author.email, viewer),
     committer: commitUser(core, c.committer.email, viewer),
@@ -422,13 +490,13 @@ export function apiBranch(core: Core, repo: Repo, name: string, c: CommitInfo, m
       url: `${core.repoHtml(repo)}/commit/${c.sha}`,
       author: { name: c.author.name, email: c.author.email, username: authorUser?.login ?? "" },
       committer: { name: c.committer.name, email: c.committer.email, username: committerUser?.login ?? "" },
-      verification: VERIFICATION_UNSIGNED,
+      verification: verification(core, c.sha),
       timestamp: c.committer.date,
       added: null,
       removed: null,
       modified: null,
     },
-    protected: false,
+    protected: repo.protectedBranches.some((p) => protectionMatches(p.pattern, name)),
     required_approvals: 0,
     enable_status_check: false,
     status_check_contexts: [],

@@ -2,6 +2,7 @@
  * The emulator's state and its git-backed operations, shared by the HTTP
  * routes, the seeding API and the payload builders.
  */
+import { EventEmitter } from "node:events";
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { conflict, notFound, unprocessable } from "./errors";
@@ -18,6 +19,7 @@ import {
   type Review,
   type ReviewComment,
   type ReviewState,
+  type Run,
   type User,
 } from "./store";
 
@@ -58,9 +60,32 @@ export interface Violation {
 }
 
 export interface CoreOptions {
+  /** what GET /version reports: "1.22.6", or Forgejo's "11.0.1+gitea-1.22.0" */
   version: string;
   publicUrl: string | null;
   validate: boolean;
+  /** [api] MAX_RESPONSE_ITEMS: the cap on `limit` (Gitea's default 50) */
+  maxResponseItems: number;
+  /** [api] DEFAULT_PAGING_NUM: the page size without `limit` (default 30) */
+  defaultPagingNum: number;
+  /** [attachment] ENABLED (default true); off, the assets routes answer 404 */
+  attachments: boolean;
+  /**
+   * [repository.signing]: the server has a signing key and signs commits made
+   * through the API (POST /contents) by CRUD_ACTIONS rules (Gitea's default:
+   * pubkey, twofa, parentsigned). undefined: no signing key, nothing is signed.
+   */
+  signing?: { crudActions: ("never" | "always" | "pubkey" | "twofa" | "parentsigned")[] };
+}
+
+/** Forgejo reports "<forgejo>+gitea-<compatible gitea>"; the API follows that Gitea version. */
+export function giteaCompatVersion(version: string): string {
+  const m = /\+gitea-(\d[\w.]*)/.exec(version);
+  return m ? m[1]! : version.replace(/^v/, "");
+}
+
+export function isForgejo(version: string): boolean {
+  return /\+gitea-/.test(version) || /forgejo/i.test(version);
 }
 
 /** Compares dotted versions numerically ("1.22.6" < "1.24"). */
@@ -83,19 +108,38 @@ export class Core {
   readonly requests: RequestLogEntry[] = [];
   readonly violations: Violation[] = [];
   latencyMs = 0;
-  /** `[attachment] ENABLED`: when false, the assets routes and attachment downloads answer 404. */
-  attachmentsEnabled = true;
+  /** `[attachment] ENABLED`: when false, the assets routes and attachment downloads answer 404 (mustEnableAttachments). */
+  attachmentsEnabled: boolean;
   url = "";
+  /** the pre-receive hook (protected branches) has been written */
+  hooksReady = false;
+  /** "cancelled" (run) when a run is cancelled, e.g. by a newer dispatch of the same workflow and ref */
+  readonly runEvents = new EventEmitter();
+  /** Webhook events the emulator emitted for API calls (label changes), oldest first. */
+  readonly hookEvents: import("./hooks").HookEvent[] = [];
   private seq = 1;
 
   constructor(
     readonly root: string,
     readonly options: CoreOptions,
     readonly spec: Spec | null,
-  ) {}
+  ) {
+    this.attachmentsEnabled = options.attachments;
+  }
 
   get version(): string {
     return this.options.version;
+  }
+  /** The Gitea version whose API this server has (Forgejo: the "+gitea-" part). */
+  get apiVersion(): string {
+    return giteaCompatVersion(this.options.version);
+  }
+  get forgejo(): boolean {
+    return isForgejo(this.options.version);
+  }
+  /** Is the API at least this Gitea version? */
+  atLeast(min: string): boolean {
+    return versionAtLeast(this.apiVersion, min);
   }
   get reposRoot(): string {
     return path.join(this.root, "repos");
@@ -178,6 +222,8 @@ export class Core {
       nextIndex: 1,
       nextRunNumber: 1,
       git,
+      protectedBranches: [],
+      schedulesWithoutPayload: false,
     };
     this.store.repos.set(repoKey(repo.fullName), repo);
     const files = o.files ?? { "README.md": `# ${o.name}\n` };
@@ -189,6 +235,8 @@ export class Core {
         author: this.identityOf(owner.login),
       });
       await git.updateRef(`refs/heads/${defaultBranch}`, sha);
+      // [repository.signing] INITIAL_COMMIT defaults to "always": Gitea signs the commits it creates for a new repository.
+      if (this.options.signing) this.store.signedCommits.add(sha);
     }
     return repo;
   }
@@ -219,6 +267,8 @@ export class Core {
       nextIndex: 1,
       nextRunNumber: 1,
       git,
+      protectedBranches: [],
+      schedulesWithoutPayload: false,
     };
     this.store.repos.set(repoKey(repo.fullName), repo);
     return repo;
@@ -267,6 +317,33 @@ export class Core {
     return from.sha;
   }
 
+  /**
+   * Would Gitea sign a commit this user makes through the API (POST /contents)?
+   * [repository.signing] CRUD_ACTIONS: every listed rule must hold (Gitea's
+   * SignCRUDAction); the Actions user has no key and no 2FA, so with the
+   * default rules (pubkey, twofa, parentsigned) its commits are never signed.
+   */
+  signsCrudCommit(user: User, parent: string | null): boolean {
+    const signing = this.options.signing;
+    if (!signing) return false;
+    for (const rule of signing.crudActions) {
+      if (rule === "never") return false;
+      if (rule === "always") return true;
+      if (rule === "pubkey" && !user.signingKey) return false;
+      if (rule === "twofa" && !user.twofa) return false;
+      if (rule === "parentsigned" && !(parent && this.store.signedCommits.has(parent))) return false;
+    }
+    return true;
+  }
+
+  /** Cancels a live run (its job is told through runEvents, as a runner is). */
+  cancelRun(run: Run, byRun?: number): void {
+    run.status = "cancelled";
+    run.conclusion = "cancelled";
+    if (byRun !== undefined) run.cancelledBy = byRun;
+    this.runEvents.emit("cancelled", run);
+  }
+
   touchRepo(repo: Repo): void {
     repo.updated = isoNow();
   }
@@ -296,7 +373,7 @@ export class Core {
     const key = repoKey(repoName);
     const synced: PullRequest[] = [];
     for (const pr of this.store.pulls.values()) {
-      if (pr.headRepo !== key || pr.merged) continue;
+      if (pr.headRepo !== key || pr.merged || pr.flow === "agit") continue;
       const issue = this.store.findIssue(pr.repo, pr.index);
       if (!issue || issue.state !== "open") continue;
       const headRepo = this.store.findRepo(pr.headRepo);
@@ -316,9 +393,14 @@ export class Core {
     return synced;
   }
 
+  /**
+   * Opens a pull request. With `agit`, `head` is a branch of the base repository standing for what
+   * was pushed to refs/for/<base>/<topic>: it becomes refs/pull/N/head and the branch is removed, as
+   * with AGit, where no head branch exists anywhere.
+   */
   async createPull(
     repoName: string,
-    o: { title: string; body?: string; user: string; head: string; base: string; headRepo?: string },
+    o: { title: string; body?: string; user: string; head: string; base: string; headRepo?: string; agit?: boolean },
   ): Promise<PullRequest> {
     const base = this.store.repo(repoName);
     const headRepo = o.headRepo ? this.store.repo(o.headRepo) : base;
@@ -355,9 +437,11 @@ export class Core {
           baseBranch: o.base,
           merged: false,
           merged_at: null,
+          flow: o.agit ? "agit" : "github",
         };
         this.store.pulls.set(`${pr.repo}#${pr.index}`, pr);
         await base.git.updateRef(`refs/pull/${pr.index}/head`, headSha);
+        if (o.agit) await base.git.deleteRef(`refs/heads/${o.head}`);
         return pr;
       } finally {
         if (headRepo !== base) await base.git.deleteRef(tmp);

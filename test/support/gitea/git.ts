@@ -500,6 +500,8 @@ export function serveGitHttp(
     pathInfo: string;
     query: string;
     remoteUser: string | null;
+    /** pre-receive hook enforcing protected branches (see protection.ts) */
+    protection?: { hooksDir: string; rulesFile: string };
     /** runs after the backend finished, before the response ends (e.g. post-receive work) */
     beforeEnd?: () => Promise<void>;
   },
@@ -519,6 +521,12 @@ export function serveGitHttp(
       GIT_CONFIG_VALUE_0: "true",
     };
     if (opts.remoteUser) env.REMOTE_USER = opts.remoteUser;
+    if (opts.protection) {
+      env.GIT_CONFIG_COUNT = "2";
+      env.GIT_CONFIG_KEY_1 = "core.hooksPath";
+      env.GIT_CONFIG_VALUE_1 = opts.protection.hooksDir;
+      env.EMULATOR_PROTECTED_RULES = opts.protection.rulesFile;
+    }
     const h = req.headers;
     if (h["content-type"]) env.CONTENT_TYPE = h["content-type"];
     if (h["content-length"]) env.CONTENT_LENGTH = h["content-length"];

@@ -12,11 +12,11 @@
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { Core, type RequestLogEntry, type Violation } from "./core";
+import { Core, giteaCompatVersion, type CoreOptions, type RequestLogEntry, type Violation } from "./core";
 import type { Faults } from "./faults";
 import type { CommitInfo, Identity } from "./git";
 import { EmulatorServer } from "./server";
-import { loadSpec } from "./spec";
+import { loadSpec, specVersionFor } from "./spec";
 import {
   type AccessMode,
   type Attachment,
@@ -29,6 +29,10 @@ import {
   type Repo,
   type Review,
   type Run,
+  type RunStatus,
+  type TaskScope,
+  type Team,
+  type Unit,
   type User,
   isoNow,
   repoKey,
@@ -45,6 +49,10 @@ export type {
   Repo,
   Review,
   Run,
+  RunStatus,
+  TaskScope,
+  Team,
+  Unit,
   User,
   RequestLogEntry,
   Violation,
@@ -54,16 +62,29 @@ export type { Fault, FaultSpec } from "./faults";
 export { EMULATOR_ROUTES, NEWER_EMULATOR_ROUTES } from "./routes/index";
 export { CiEmulator, ciOf, logTime, workflowRunPayload, type CiJob, type CiStatus, type CiTask, type JobSeed, type JobStatus } from "./ci";
 export { requestReview } from "./review-requests";
-export { SWAGGER_PATH, loadSpec } from "./spec";
-export { Core } from "./core";
+export { SPEC_VERSIONS, SWAGGER_PATH, SWAGGER_PATHS, loadSpec, specVersionFor, type SpecVersion } from "./spec";
+export { Core, giteaCompatVersion, isForgejo } from "./core";
+export { ACTIONS_USER } from "./store";
+export type { HookEvent, HookEventType } from "./hooks";
 
 export interface GiteaOptions {
-  /** reported by GET /version; gates routes newer than 1.22 (default "1.22.6") */
+  /**
+   * reported by GET /version; gates routes newer than 1.22 and picks the spec
+   * requests are checked against (default "1.22.6"). Forgejo: "11.0.1+gitea-1.22.0".
+   */
   version?: string;
   /** base of html_url / url fields (default: the emulator's own http://127.0.0.1:PORT) */
   publicUrl?: string;
   /** check requests/responses against the swagger spec when it exists (default true) */
   validate?: boolean;
+  /** [api] MAX_RESPONSE_ITEMS (default 50): the largest page any list returns */
+  maxResponseItems?: number;
+  /** [api] DEFAULT_PAGING_NUM (default 30) */
+  defaultPagingNum?: number;
+  /** [attachment] ENABLED (default true) */
+  attachments?: boolean;
+  /** [repository.signing] with a key: which API commits Gitea signs (see CoreOptions) */
+  signing?: CoreOptions["signing"];
 }
 
 export interface CommitSummary {
@@ -85,10 +106,19 @@ export class GiteaEmulator {
   /** Starts an emulator on 127.0.0.1 with a random port. */
   static async start(opts: GiteaOptions = {}): Promise<GiteaEmulator> {
     const root = await mkdtemp(path.join(os.tmpdir(), "gitea-emu-"));
-    const spec = opts.validate === false ? null : loadSpec();
+    const version = opts.version ?? "1.22.6";
+    const spec = opts.validate === false ? null : loadSpec(specVersionFor(giteaCompatVersion(version)));
     const core = new Core(
       root,
-      { version: opts.version ?? "1.22.6", publicUrl: opts.publicUrl ?? null, validate: opts.validate ?? true },
+      {
+        version,
+        publicUrl: opts.publicUrl ?? null,
+        validate: opts.validate ?? true,
+        maxResponseItems: opts.maxResponseItems ?? 50,
+        defaultPagingNum: opts.defaultPagingNum ?? 30,
+        attachments: opts.attachments ?? true,
+        ...(opts.signing ? { signing: opts.signing } : {}),
+      },
       spec,
     );
     await mkdir(core.reposRoot, { recursive: true });
@@ -126,9 +156,65 @@ export class GiteaEmulator {
 
   // ---- seeding ---------------------------------------------------------------
 
-  /** Adds a user; `token` authenticates as that user. */
-  addUser(u: { login: string; full_name?: string; email?: string; is_admin?: boolean; token?: string }): User {
+  /**
+   * Adds a user; `token` authenticates as that user. `signingKey` / `twofa`
+   * feed the commit-signing rules (pubkey, twofa).
+   */
+  addUser(u: { login: string; full_name?: string; email?: string; is_admin?: boolean; token?: string; signingKey?: boolean; twofa?: boolean }): User {
     return this.core.store.addUser(u);
+  }
+
+  /** Adds an organization (an owner of repositories and teams). */
+  addOrg(login: string, full_name = ""): User {
+    return this.core.store.addUser({ login, full_name, isOrg: true });
+  }
+
+  /**
+   * A team of an organization. Below admin, the team's mode is the lowest of
+   * its unit modes (what the collaborator-permission API then reports for its
+   * members); `units` keys are Gitea's ("repo.code", "repo.issues", …).
+   */
+  addTeam(o: { org: string; name: string; permission?: AccessMode; units?: Partial<Record<Unit, AccessMode>>; members?: string[]; repos?: string[]; includesAllRepos?: boolean }): Team {
+    return this.core.store.addTeam(o);
+  }
+
+  /**
+   * An Actions job token for one task: the Actions user (id -2), its task's
+   * repository only, write access — or read only for a fork run.
+   */
+  addJobToken(token: string, scope: TaskScope): void {
+    this.core.store.addJobToken(token, scope);
+  }
+
+  /** Protects a branch (glob pattern); only `pushWhitelist` logins may push or commit to it. */
+  protectBranch(repo: string, pattern: string, pushWhitelist: string[] = []): void {
+    this.core.store.repo(repo).protectedBranches.push({ pattern, pushWhitelist: pushWhitelist.map((l) => l.toLowerCase()) });
+  }
+
+  /** Was this commit signed by the server? */
+  isSigned(sha: string): boolean {
+    return this.core.store.signedCommits.has(sha);
+  }
+
+  /** Webhook events emitted by API calls so far (label changes). */
+  get hookEvents(): readonly import("./hooks").HookEvent[] {
+    return this.core.hookEvents;
+  }
+
+  /** Sets a run's status as a runner reports it (in_progress, completed with a conclusion). */
+  setRunStatus(id: number, status: RunStatus, conclusion: string | null = null): Run {
+    const run = this.core.store.runs.get(id);
+    if (!run) throw new Error(`run ${id} does not exist`);
+    if (run.status === "cancelled") return run;
+    run.status = status;
+    run.conclusion = conclusion;
+    return run;
+  }
+
+  /** Calls back when Gitea cancels a run (e.g. a newer dispatch of the same workflow and ref); returns an unsubscribe. */
+  onRunCancelled(listener: (run: Run) => void): () => void {
+    this.core.runEvents.on("cancelled", listener);
+    return () => this.core.runEvents.off("cancelled", listener);
   }
 
   /** Another token for an existing user. */
@@ -185,19 +271,29 @@ export class GiteaEmulator {
     return issue;
   }
 
-  /** Sets assignees (logins) of an issue or PR. */
-  setAssignees(repo: string, index: number, logins: string[]): Issue {
-    const issue = this.core.store.issue(repo, index);
-    issue.assignees = logins.map((l) => this.core.store.user(l).login);
-    this.core.store.touch(issue);
+  /** Sets assignees (logins) of an issue or PR; the changes go on its timeline as done by `by` (default: the poster). */
+  setAssignees(repo: string, index: number, logins: string[], by?: string): Issue {
+    const store = this.core.store;
+    const issue = store.issue(repo, index);
+    const next = logins.map((l) => store.user(l).login);
+    const doer = by ?? issue.user;
+    for (const a of issue.assignees) if (!next.includes(a)) store.recordAssignee(issue, doer, a, true);
+    for (const a of next) if (!issue.assignees.includes(a)) store.recordAssignee(issue, doer, a, false);
+    issue.assignees = next;
+    store.touch(issue);
     return issue;
   }
 
-  /** Replaces an issue's labels by name (creating unknown labels). */
-  setIssueLabels(repo: string, index: number, names: string[]): Issue {
-    const issue = this.core.store.issue(repo, index);
-    issue.labels = names.map((n) => (this.core.store.labelByName(repo, n) ?? this.core.store.addLabel(repo, { name: n })).id);
-    this.core.store.touch(issue);
+  /** Replaces an issue's labels by name (creating unknown labels); the changes go on its timeline as done by `by` (default: the poster). */
+  setIssueLabels(repo: string, index: number, names: string[], by?: string): Issue {
+    const store = this.core.store;
+    const issue = store.issue(repo, index);
+    const next = names.map((n) => (store.labelByName(repo, n) ?? store.addLabel(repo, { name: n })).id);
+    const doer = by ?? issue.user;
+    for (const id of issue.labels) if (!next.includes(id)) store.recordLabel(issue, doer, id, false);
+    for (const id of next) if (!issue.labels.includes(id)) store.recordLabel(issue, doer, id, true);
+    issue.labels = next;
+    store.touch(issue);
     return issue;
   }
 
@@ -240,11 +336,13 @@ export class GiteaEmulator {
 
   /**
    * Opens a PR `head` → `base`. For a fork, pass `headRepo` ("owner/name");
-   * refs/pull/N/head is created in the base repository like Gitea does.
+   * refs/pull/N/head is created in the base repository like Gitea does. With
+   * `agit`, `head` (a branch here) stands for what was pushed to
+   * refs/for/<base>/<topic>: only refs/pull/N/head remains.
    */
   createPullRequest(
     repo: string,
-    o: { title: string; body?: string; user: string; head: string; base: string; headRepo?: string },
+    o: { title: string; body?: string; user: string; head: string; base: string; headRepo?: string; agit?: boolean },
   ): Promise<PullRequest> {
     return this.core.createPull(repo, o);
   }
@@ -286,9 +384,10 @@ export class GiteaEmulator {
       repo: repoKey(r.fullName),
       workflow: o.workflow,
       event: o.event ?? "workflow_dispatch",
-      status: o.status ?? "in_progress",
+      status: (o.status as RunStatus | undefined) ?? "in_progress",
       conclusion: o.conclusion ?? null,
       head_branch: o.head_branch ?? r.defaultBranch,
+      ref: `refs/heads/${o.head_branch ?? r.defaultBranch}`,
       head_sha: o.head_sha ?? "",
       actor: this.core.store.user(o.actor).login,
       display_title: o.workflow,

@@ -10,9 +10,9 @@
  *   workflow_dispatch / repository_dispatch → none; schedule (push) → owner.
  */
 import type { Core } from "./core";
-import { apiComment, apiIssue, apiPull, apiRepo, apiUser } from "./convert";
+import { apiComment, apiIssue, apiLabel, apiPull, apiRepo, apiUser } from "./convert";
 import type { GiteaEmulator } from "./index";
-import type { AccessMode } from "./store";
+import type { Label } from "./store";
 
 type Emu = GiteaEmulator | Core;
 type Json = Record<string, unknown>;
@@ -23,10 +23,34 @@ function coreOf(emu: Emu): Core {
 
 function repoJson(core: Core, repoName: string, permissionOf: string | null | "owner-mode"): Json {
   const repo = core.store.repo(repoName);
-  const mode: AccessMode =
-    permissionOf === "owner-mode" ? "owner" : permissionOf === null ? "none" : core.store.accessMode(repo, permissionOf);
-  return apiRepo(core, repo, mode, null);
+  // For a user, the full permission: `push` is the Code unit's answer (a team member's overall mode may be lower).
+  const perm = permissionOf === "owner-mode" ? "owner" : permissionOf === null ? "none" : core.store.permission(repo, permissionOf);
+  return apiRepo(core, repo, perm, null);
 }
+
+/** Labels added/removed by a change (names or records). */
+export type LabelChange = { added?: (string | Label)[]; removed?: (string | Label)[] };
+
+/**
+ * `changes` of the actions notifyIssueChange sends: from 1.25 it carries
+ * `added_labels`/`removed_labels` (null when none; not omitempty); 1.22–1.24
+ * send no `changes` at all, so a workflow cannot tell which label changed.
+ */
+function labelChanges(core: Core, repoName: string, change: LabelChange | undefined): Json | undefined {
+  if (!core.atLeast("1.25")) return undefined;
+  const toApi = (list: (string | Label)[] | undefined) =>
+    list && list.length
+      ? list.map((l) => {
+          const label = typeof l === "string" ? core.store.labelByName(repoName, l) : l;
+          if (!label) throw new Error(`label ${String(l)} does not exist in ${repoName}`);
+          return apiLabel(core, label);
+        })
+      : null;
+  return { added_labels: toApi(change?.added), removed_labels: toApi(change?.removed) };
+}
+
+/** Issue actions that go through notifyIssueChange (and so carry label changes from 1.25). */
+const NOTIFY_ISSUE_CHANGE = new Set(["assigned", "unassigned", "label_updated", "label_cleared", "milestoned", "demilestoned"]);
 
 function userJson(core: Core, login: string): Json {
   return apiUser(core, core.store.user(login), null);
@@ -79,15 +103,16 @@ export async function issuesPayload(
   index: number,
   action: IssuesAction,
   sender: string,
-  opts: { changes?: { title?: { from: string }; body?: { from: string } } } = {},
+  opts: { changes?: { title?: { from: string }; body?: { from: string } }; labels?: LabelChange } = {},
 ): Promise<Json> {
   const core = coreOf(emu);
   const issue = core.store.issue(repo, index);
   if (issue.isPull) throw new Error(`${repo}#${index} is a pull request: Gitea sends pull_request events for it`);
+  const changes = opts.changes ?? (NOTIFY_ISSUE_CHANGE.has(action) ? labelChanges(core, repo, opts.labels) : undefined);
   return {
     action,
     number: issue.index,
-    ...(opts.changes ? { changes: opts.changes } : {}),
+    ...(changes ? { changes } : {}),
     issue: apiIssue(core, issue, null),
     repository: repoJson(core, repo, issue.user),
     sender: userJson(core, sender),
@@ -126,6 +151,7 @@ export async function pullRequestPayload(
   opts: {
     changes?: { title?: { from: string }; body?: { from: string }; ref?: { from: string } };
     requested_reviewer?: string;
+    labels?: LabelChange;
   } = {},
 ): Promise<Json> {
   const core = coreOf(emu);
@@ -133,6 +159,7 @@ export async function pullRequestPayload(
     throw new Error(`${action}: Gitea always names the requested_reviewer (use requestReview in review-requests.ts)`);
   }
   const { pr, poster } = await pullBase(core, repo, index);
+  const changes = opts.changes ?? (NOTIFY_ISSUE_CHANGE.has(action) ? labelChanges(core, repo, opts.labels) : undefined);
   let permissionOf: string | null;
   if (action === "opened" || action === "closed" || action === "reopened") permissionOf = poster;
   else if (action === "edited" && opts.changes?.ref) permissionOf = poster; // target branch changed
@@ -141,7 +168,7 @@ export async function pullRequestPayload(
   return {
     action,
     number: index,
-    ...(opts.changes ? { changes: opts.changes } : {}),
+    ...(changes ? { changes } : {}),
     pull_request: pr,
     requested_reviewer: opts.requested_reviewer ? userJson(core, opts.requested_reviewer) : null,
     repository: repoJson(core, repo, permissionOf),
@@ -249,11 +276,15 @@ export async function repositoryDispatchPayload(
 
 /**
  * schedule: Gitea stores the push payload of the commit that registered the
- * schedule and replays it, so this is a push payload for the default branch head.
+ * schedule and replays it, so this is a push payload for the default branch
+ * head. When the schedules were re-registered without a payload (the Actions
+ * user pushed to the default branch, or Actions was re-enabled), or with
+ * `empty`, the event is `{}`.
  */
-export async function schedulePayload(emu: Emu, repo: string, o: { sender?: string } = {}): Promise<Json> {
+export async function schedulePayload(emu: Emu, repo: string, o: { sender?: string; empty?: boolean } = {}): Promise<Json> {
   const core = coreOf(emu);
   const r = core.store.repo(repo);
+  if (o.empty || r.schedulesWithoutPayload) return {};
   const sender = o.sender ?? r.owner;
   const head = await r.git.revParse(`refs/heads/${r.defaultBranch}`);
   const commit = head ? await r.git.commit(head) : null;

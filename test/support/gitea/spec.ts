@@ -1,9 +1,11 @@
 /**
- * Gitea 1.22 swagger spec: loading, route-template matching and ajv
- * validation of request bodies / response bodies.
+ * Gitea's swagger specs (1.22, 1.24, 1.25): loading, route-template matching
+ * and ajv validation of request bodies / response bodies. The emulator
+ * validates against the spec of the version it emulates (the newest spec not
+ * newer than it: 1.23 uses 1.22's).
  *
- * The spec file lives outside the repository (`../shared/reference`, next to
- * the checkout). When it is missing, `loadSpec()` returns null and every
+ * The spec files live outside the repository (`../shared/reference`, next to
+ * the checkout). When one is missing, `loadSpec()` returns null and every
  * check is skipped.
  */
 import { existsSync, readFileSync } from "node:fs";
@@ -12,12 +14,34 @@ import { fileURLToPath } from "node:url";
 import AjvImport from "ajv";
 import type { ValidateFunction, ErrorObject } from "ajv";
 
-/** The one place that knows where the swagger file is. */
-export const SWAGGER_PATH = path.resolve(
+const REFERENCE_DIR = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
   "../../..", // repository root
-  "../shared/reference/gitea-swagger-v1.22.json",
+  "../shared/reference",
 );
+
+/** The Gitea versions whose specs we have, oldest first. */
+export const SPEC_VERSIONS = ["1.22", "1.24", "1.25"] as const;
+export type SpecVersion = (typeof SPEC_VERSIONS)[number];
+
+/** The one place that knows where the swagger files are. */
+export const SWAGGER_PATHS: Record<SpecVersion, string> = {
+  "1.22": path.join(REFERENCE_DIR, "gitea-swagger-v1.22.json"),
+  "1.24": path.join(REFERENCE_DIR, "gitea-swagger-v1.24.json"),
+  "1.25": path.join(REFERENCE_DIR, "gitea-swagger-v1.25.json"),
+};
+export const SWAGGER_PATH = SWAGGER_PATHS["1.22"];
+
+/** The spec an API of this Gitea version is checked against: the newest one not newer than it. */
+export function specVersionFor(apiVersion: string): SpecVersion {
+  const [maj = 0, min = 0] = apiVersion.replace(/^v/, "").split(".").map((x) => Number.parseInt(x, 10) || 0);
+  let chosen: SpecVersion = SPEC_VERSIONS[0];
+  for (const v of SPEC_VERSIONS) {
+    const [a, b] = v.split(".").map(Number) as [number, number];
+    if (maj > a || (maj === a && min >= b)) chosen = v;
+  }
+  return chosen;
+}
 
 // ajv is CommonJS; depending on the loader the class is the default export or
 // its `.default`.
@@ -185,7 +209,11 @@ export class Spec {
   private readonly closedAjv: InstanceType<AjvClass>;
   private readonly cache = new Map<string, ValidateFunction | null>();
 
-  constructor(private readonly doc: SwaggerDoc) {
+  constructor(
+    private readonly doc: SwaggerDoc,
+    /** the Gitea version of this spec ("1.22", "1.24", "1.25") */
+    readonly version: SpecVersion = "1.22",
+  ) {
     this.routes = [];
     for (const [p, methods] of Object.entries(doc.paths)) {
       for (const [m, op] of Object.entries(methods)) {
@@ -217,6 +245,13 @@ export class Spec {
 
   has(route: string): boolean {
     return this.ops.has(route);
+  }
+
+  /** Does this spec describe Gitea `version` or later (so a route added in `version` must be in it)? */
+  covers(version: string): boolean {
+    const [a = 0, b = 0] = this.version.split(".").map(Number);
+    const [c = 0, d = 0] = version.split(".").map((x) => Number.parseInt(x, 10) || 0);
+    return a > c || (a === c && b >= d);
   }
 
   /** Finds the spec operation for a path relative to /api/v1. */
@@ -316,12 +351,14 @@ export class Spec {
   }
 }
 
-let cached: Spec | null | undefined;
+const cached = new Map<SpecVersion, Spec | null>();
 
-/** Loads (once) the swagger spec, or returns null when the file is absent. */
-export function loadSpec(file: string = SWAGGER_PATH): Spec | null {
-  if (file === SWAGGER_PATH && cached !== undefined) return cached;
-  const spec = existsSync(file) ? new Spec(JSON.parse(readFileSync(file, "utf8")) as SwaggerDoc) : null;
-  if (file === SWAGGER_PATH) cached = spec;
+/** Loads (once) the swagger spec of a version (default 1.22), or returns null when the file is absent. */
+export function loadSpec(version: SpecVersion = "1.22"): Spec | null {
+  const hit = cached.get(version);
+  if (hit !== undefined) return hit;
+  const file = SWAGGER_PATHS[version];
+  const spec = existsSync(file) ? new Spec(JSON.parse(readFileSync(file, "utf8")) as SwaggerDoc, version) : null;
+  cached.set(version, spec);
   return spec;
 }

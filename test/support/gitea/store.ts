@@ -6,13 +6,22 @@
 import { randomUUID } from "node:crypto";
 import type { GitRepo } from "./git";
 
-export type AccessMode = "none" | "read" | "write" | "admin" | "owner";
-export type CollaboratorPermission = "read" | "write" | "admin";
+import {
+  ACTIONS_USER,
+  addTeam,
+  permissionOf,
+  repoTeams,
+  userRepoTeams,
+  type AccessMode,
+  type BranchProtection,
+  type CollaboratorPermission,
+  type Permission,
+  type TaskScope,
+  type Team,
+  type Unit,
+} from "./access";
 
-const RANK: Record<AccessMode, number> = { none: 0, read: 1, write: 2, admin: 3, owner: 4 };
-export function atLeast(mode: AccessMode, min: AccessMode): boolean {
-  return RANK[mode] >= RANK[min];
-}
+export * from "./access";
 
 /** RFC3339, second precision, UTC (what Gitea emits with TZ=UTC). */
 export function isoNow(): string {
@@ -33,6 +42,12 @@ export interface User {
   email: string;
   is_admin: boolean;
   created: string;
+  /** an organization (owns repositories and teams; cannot sign in) */
+  isOrg: boolean;
+  /** has a GPG/SSH signing key on the server (commit-signing rule `pubkey`) */
+  signingKey: boolean;
+  /** has two-factor authentication (rule `twofa`) */
+  twofa: boolean;
 }
 
 export interface Repo {
@@ -53,6 +68,12 @@ export interface Repo {
   nextIndex: number;
   nextRunNumber: number;
   git: GitRepo;
+  protectedBranches: BranchProtection[];
+  /**
+   * Schedules were re-registered without a payload (the Actions user pushed
+   * to the default branch): scheduled runs then receive `{}` as their event.
+   */
+  schedulesWithoutPayload: boolean;
 }
 
 export interface Label {
@@ -92,6 +113,8 @@ export interface PullRequest {
   baseBranch: string;
   merged: boolean;
   merged_at: string | null;
+  /** "agit": pushed to refs/for/<base>/<topic>, no head branch anywhere (always a fork run) */
+  flow: "github" | "agit";
 }
 
 export interface Comment {
@@ -102,6 +125,22 @@ export interface Comment {
   body: string;
   created_at: string;
   updated_at: string;
+}
+
+/** An issue's history entry other than a comment (Gitea keeps both in its comments table). */
+export interface TimelineEntry {
+  id: number;
+  repo: string;
+  issueIndex: number;
+  type: "label" | "assignees";
+  user: string;
+  created_at: string;
+  /** label events: the label, and whether it was added */
+  label?: number;
+  added?: boolean;
+  /** assignees events: the assignee, and whether they were removed */
+  assignee?: string;
+  removed?: boolean;
 }
 
 /** REQUEST_REVIEW: a review request (Gitea keeps it as a review of type "request" and lists it). */
@@ -162,19 +201,25 @@ export interface Dispatch {
   runId: number;
 }
 
+export type RunStatus = "queued" | "waiting" | "in_progress" | "completed" | "cancelled";
+
 export interface Run {
   id: number;
   run_number: number;
   repo: string;
   workflow: string;
   event: string;
-  status: string;
+  status: RunStatus;
   conclusion: string | null;
   head_branch: string;
+  /** full ref the run is for (refs/heads/…, refs/tags/…) */
+  ref: string;
   head_sha: string;
   actor: string;
   display_title: string;
   created_at: string;
+  /** set when another dispatch cancelled this run */
+  cancelledBy?: number;
 }
 
 export class NotFound extends Error {}
@@ -199,8 +244,13 @@ export class Store {
   attachments = new Map<number, Attachment>();
   dispatches: Dispatch[] = [];
   runs = new Map<number, Run>();
+  tokenScopes = new Map<string, TaskScope>();
+  timeline: TimelineEntry[] = [];
+  teams = new Map<number, Team>();
+  /** commits the server signed (POST /contents under the signing rules, initial commits) */
+  signedCommits = new Set<string>();
 
-  private seq = { user: 1, repo: 1, label: 1, issue: 1, pull: 1, comment: 1, review: 1, attachment: 1, run: 1 };
+  private seq = { user: 1, repo: 1, label: 1, issue: 1, pull: 1, comment: 1, review: 1, attachment: 1, run: 1, team: 1 };
 
   nextId(kind: keyof Store["seq"]): number {
     return this.seq[kind]++;
@@ -208,17 +258,30 @@ export class Store {
 
   // ---- users -------------------------------------------------------------
 
-  addUser(u: { login: string; full_name?: string; email?: string; is_admin?: boolean; token?: string }): User {
+  addUser(u: {
+    login: string;
+    full_name?: string;
+    email?: string;
+    is_admin?: boolean;
+    token?: string;
+    id?: number;
+    isOrg?: boolean;
+    signingKey?: boolean;
+    twofa?: boolean;
+  }): User {
     const key = u.login.toLowerCase();
     const existing = this.users.get(key);
     if (existing) throw new Error(`user ${u.login} exists`);
     const user: User = {
-      id: this.nextId("user"),
+      id: u.id ?? this.nextId("user"),
       login: u.login,
       full_name: u.full_name ?? "",
       email: u.email ?? `${key}@example.com`,
       is_admin: u.is_admin ?? false,
       created: isoNow(),
+      isOrg: u.isOrg ?? false,
+      signingKey: u.signingKey ?? false,
+      twofa: u.twofa ?? false,
     };
     this.users.set(key, user);
     if (u.token) this.addToken(u.login, u.token);
@@ -245,6 +308,13 @@ export class Store {
     return login ? this.users.get(login) : undefined;
   }
 
+  /** Registers a job token of the Actions user for one task (see TaskScope). */
+  addJobToken(token: string, scope: TaskScope): void {
+    const actions = this.findUser(ACTIONS_USER.login) ?? this.addUser({ login: ACTIONS_USER.login, id: ACTIONS_USER.id, email: "teabot@gitea.io" });
+    this.tokens.set(token, actions.login.toLowerCase());
+    this.tokenScopes.set(token, { ...scope, repo: repoKey(scope.repo) });
+  }
+
   userByEmail(email: string): User | undefined {
     const e = email.toLowerCase();
     for (const u of this.users.values()) if (u.email.toLowerCase() === e) return u;
@@ -263,16 +333,31 @@ export class Store {
     return r;
   }
 
-  /** Gitea's GetUserRepoPermission, reduced to what the emulator models. */
-  accessMode(repo: Repo, login: string | null | undefined): AccessMode {
-    if (!login) return repo.private ? "none" : "read";
-    const user = this.findUser(login);
-    if (!user) return "none";
-    if (repo.owner.toLowerCase() === user.login.toLowerCase()) return "owner";
-    if (user.is_admin) return "admin";
-    const collab = repo.collaborators.get(user.login.toLowerCase());
-    if (collab) return collab;
-    return repo.private ? "none" : "read";
+  /** Gitea's GetUserRepoPermission: the overall mode (what the collaborator-permission API reports). */
+  accessMode(repo: Repo, login: string | null | undefined, scope?: TaskScope): AccessMode {
+    return this.permission(repo, login, scope).mode;
+  }
+
+  /** The mode of one unit (Code for pushes and contents, Issues/Pulls for comments and labels). */
+  unitMode(repo: Repo, login: string | null | undefined, unit: Unit, scope?: TaskScope): AccessMode {
+    return this.permission(repo, login, scope).unit(unit);
+  }
+
+  /** See access.ts: owner, site admin, collaborators, teams, job tokens. */
+  permission(repo: Repo, login: string | null | undefined, scope?: TaskScope): Permission {
+    return permissionOf(this, repo, login, scope);
+  }
+
+  userRepoTeams(repo: Repo, login: string): Team[] {
+    return userRepoTeams(this, repo, login);
+  }
+
+  repoTeams(repo: Repo): Team[] {
+    return repoTeams(this, repo);
+  }
+
+  addTeam(o: Parameters<typeof addTeam>[1]): Team {
+    return addTeam(this, o);
   }
 
   // ---- labels ---------------------------------------------------------------
@@ -350,7 +435,18 @@ export class Store {
       closed_at: state === "closed" ? now : null,
     };
     this.issues.set(issueKey(r.fullName, issue.index), issue);
+    // Gitea applies labels and assignees after creating the issue: each leaves a timeline entry.
+    for (const id of labels) this.recordLabel(issue, poster.login, id, true, now);
+    for (const a of issue.assignees) this.recordAssignee(issue, poster.login, a, false, now);
     return issue;
+  }
+
+  recordLabel(issue: Issue, by: string, label: number, added: boolean, at = isoNow()): void {
+    this.timeline.push({ id: this.nextId("comment"), repo: issue.repo, issueIndex: issue.index, type: "label", user: by, created_at: at, label, added });
+  }
+
+  recordAssignee(issue: Issue, by: string, assignee: string, removed: boolean, at = isoNow()): void {
+    this.timeline.push({ id: this.nextId("comment"), repo: issue.repo, issueIndex: issue.index, type: "assignees", user: by, created_at: at, assignee, removed });
   }
 
   touch(issue: Issue): void {

@@ -180,6 +180,22 @@ export class Job {
 
   static async create(init: JobInit): Promise<Job> {
     const job = new Job(init);
+    const signal = init.opts.signal;
+    if (signal) {
+      const abort = () => {
+        job.cancel();
+        // What act_runner does on cancellation: the running step's processes are killed.
+        for (const pid of job.groups) {
+          try {
+            process.kill(-pid, "SIGTERM");
+          } catch {
+            // already gone
+          }
+        }
+      };
+      if (signal.aborted) abort();
+      else signal.addEventListener("abort", abort, { once: true });
+    }
     await mkdir(job.workspace, { recursive: true });
     await mkdir(job.fileDir, { recursive: true });
     await mkdir(join(job.runnerTemp, "_github_workflow"), { recursive: true });
@@ -663,9 +679,13 @@ export async function execProcess(
   if (!existsSync(cwd)) {
     return { outcome: "failure", outputs, error: `Working directory '${cwd}' does not exist` };
   }
+  const cancelledBefore = job.cancelled;
   const res = await runProcess({ argv, cwd, env, timeoutMs: timeout.ms, onLine, groups: job.groups });
   const fileError = await job.applyFiles(files, outputs);
   if (res.error) return { outcome: "failure", outputs, error: `Failed to start '${argv[0]}': ${res.error.message}` };
+  if (!cancelledBefore && job.cancelled && res.exitCode !== 0) {
+    return { outcome: "cancelled", outputs, error: "The run was cancelled; the step was stopped" };
+  }
   if (res.timedOut) {
     if (timeout.byJob) {
       job.cancel();

@@ -66,6 +66,13 @@ export interface CommonRunOptions {
   baseEnv?: Record<string, string>;
   /** Overall time limit; when it passes the running step is killed and the run is cancelled. */
   timeoutMs?: number;
+  /**
+   * Cancels the run from outside, as Gitea does when a run is cancelled (by a
+   * user, or by a newer dispatch of the same workflow and ref): the running
+   * step is killed and becomes `cancelled`; later steps run only with
+   * always()/cancelled().
+   */
+  signal?: AbortSignal;
   /** Live view of the combined (masked) log, e.g. for debugging a test. */
   onLog?: (line: string) => void;
   /**

@@ -45,10 +45,10 @@ describe("dispatch examples", () => {
   it.skipIf(!tools)("dispatch.sh posts safely quoted JSON with the token header", async () => {
     // The token reaches curl through a process substitution, never as an argument.
     const script = readFileSync(join(DIR, "dispatch.sh"), "utf8");
-    expect(script.split("\n").filter((l) => l.includes("$GITEA_TOKEN"))).toEqual([`  -H @<(printf 'Authorization: token %s\\n' "$GITEA_TOKEN") \\`]);
+    expect(script.split("\n").filter((l) => l.includes("$GITEA_TOKEN") && !l.trimStart().startsWith("#") && !l.includes(":?"))).toEqual([`    -H @<(printf 'Authorization: token %s\\n' "$GITEA_TOKEN") \\`]);
     const code = script.split("\n").filter((l) => !l.trimStart().startsWith("#"));
     expect(code.join("\n")).not.toMatch(/\beval\b/);
-    const gitea = await scripted([{ status: 204 }]);
+    const gitea = await scripted([{ status: 201, body: "{}" }, { status: 204 }]);
     closers.push(gitea.close);
     const description = `Fix "quotes", $(rm -rf /) and \`ticks\`\nsecond line 'single' \\ backslash`;
     const { status, stdout, stderr } = await run([description, "https://api.example.com/progress", "corr 1/2"], {
@@ -60,25 +60,31 @@ describe("dispatch examples", () => {
     });
     expect(status, stderr).toBe(0);
     expect(stdout.trim()).toBe("corr 1/2");
-    const req = gitea.requests[0]!;
+    // First the task's own ref (a copy of REF), so that tasks dispatched at once do not cancel each other.
+    const [branch, req] = gitea.requests as [(typeof gitea.requests)[0], (typeof gitea.requests)[0]];
+    expect(branch.method).toBe("POST");
+    expect(branch.url).toBe("/api/v1/repos/my%20org/my%20repo/branches");
+    expect(branch.headers.authorization).toBe("token tok-abc-123");
+    expect(JSON.parse(branch.body)).toEqual({ new_branch_name: "claude-dispatch/corr-1-2", old_ref_name: "feature/x" });
     expect(req.method).toBe("POST");
     expect(req.url).toBe("/api/v1/repos/my%20org/my%20repo/actions/workflows/claude%20dispatch.yml/dispatches");
     expect(req.headers.authorization).toBe("token tok-abc-123");
     expect(req.headers["content-type"]).toBe("application/json");
     expect(JSON.parse(req.body)).toEqual({
-      ref: "feature/x",
+      ref: "claude-dispatch/corr-1-2",
       inputs: { description, progress_endpoint: "https://api.example.com/progress", correlation_id: "corr 1/2" },
     });
   });
 
   it.skipIf(!tools)("dispatch.sh generates a correlation id and fails clearly on an HTTP error", async () => {
-    const gitea = await scripted([{ status: 204 }, { status: 404, body: "{\"message\":\"not found\"}" }]);
+    const gitea = await scripted([{ status: 201, body: "{}" }, { status: 204 }, { status: 201, body: "{}" }, { status: 404, body: "{\"message\":\"not found\"}" }]);
     closers.push(gitea.close);
     const ok = await run(["do it"], { GITEA_URL: gitea.url, GITEA_TOKEN: "t", REPO: "o/r" });
     expect(ok.status, ok.stderr).toBe(0);
     const id = ok.stdout.trim();
     expect(id).toMatch(/^[0-9a-f-]{16,}$/);
-    expect((JSON.parse(gitea.requests[0]!.body) as { inputs: { correlation_id: string } }).inputs.correlation_id).toBe(id);
+    expect((JSON.parse(gitea.requests[1]!.body) as { inputs: { correlation_id: string } }).inputs.correlation_id).toBe(id);
+    expect((JSON.parse(gitea.requests[0]!.body) as { new_branch_name: string }).new_branch_name).toBe(`claude-dispatch/${id}`);
     const bad = await run(["do it"], { GITEA_URL: gitea.url, GITEA_TOKEN: "t", REPO: "o/r" });
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/Gitea answered HTTP 404/);

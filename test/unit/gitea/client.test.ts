@@ -140,3 +140,59 @@ describe("GiteaClient", () => {
     expect(opened.map((r) => new URL(r.url).host)).not.toContain("other.test");
   });
 });
+
+describe("GiteaClient pages on a server with a smaller MAX_RESPONSE_ITEMS", () => {
+  const items = (from: number, count: number) => Array.from({ length: count }, (_, i) => ({ name: `b${from + i}` }));
+  /** A server that caps `limit` at `cap` (what Gitea's ToCorrectPageSize does), with or without X-Total-Count. */
+  const capped = (cap: number, total: number, withTotal: boolean) => (req: HttpRequest) => {
+    const q = new URL(req.url).searchParams;
+    if (new URL(req.url).pathname.endsWith("/settings/api")) return res(200, { max_response_items: cap, default_paging_num: 30 });
+    const size = Math.min(Number(q.get("limit")), cap);
+    const page = Number(q.get("page"));
+    const start = (page - 1) * size;
+    return res(200, items(start, Math.max(0, Math.min(size, total - start))), withTotal ? { "x-total-count": String(total) } : {});
+  };
+
+  for (const cap of [10, 20, 50, 100]) {
+    it(`reads all 120 items when the server serves ${cap} per page (X-Total-Count)`, async () => {
+      const { client, sent } = fake(Array.from({ length: 20 }, () => capped(cap, 120, true)));
+      const got = await client.branches();
+      expect(got.map((b) => b.name)).toEqual(items(0, 120).map((b) => b.name));
+      expect(sent).toHaveLength(Math.ceil(120 / Math.min(cap, 50)));
+    });
+
+    it(`reads all 120 items when the server serves ${cap} per page and sends no total`, async () => {
+      const { client } = fake(Array.from({ length: 20 }, () => capped(cap, 120, false)));
+      expect((await client.branches()).map((b) => b.name)).toEqual(items(0, 120).map((b) => b.name));
+    });
+  }
+
+  it("a short first page with no total is the last one when the server's page size is larger", async () => {
+    const { client, sent } = fake([capped(50, 7, false), capped(50, 7, false)]);
+    expect(await client.branches()).toHaveLength(7);
+    expect(sent.map((r) => new URL(r.url).pathname)).toEqual(["/api/v1/repos/acme/my%20app/branches", "/api/v1/settings/api"]);
+  });
+});
+
+describe("GiteaClient and a missing issue's comments", () => {
+  it("tells a 500 for a missing issue apart (one look at the issue) instead of retrying it", async () => {
+    const { client, sent } = fake([res(500, { message: "", url: "x" }), res(404, { message: "The target couldn't be found." })]);
+    await expect(client.issueComments(9)).rejects.toThrow("issue #9 does not exist in acme/my app (Gitea answers HTTP 500 when listing the comments of a missing issue)");
+    expect(sent.map((r) => new URL(r.url).pathname)).toEqual(["/api/v1/repos/acme/my%20app/issues/9/comments", "/api/v1/repos/acme/my%20app/issues/9"]);
+  });
+
+  it("retries a 500 as transient when the issue exists", async () => {
+    const { client, sent } = fake([res(500, { message: "" }), res(200, { number: 9 }), res(200, [])]);
+    expect(await client.issueComments(9)).toEqual([]);
+    expect(sent).toHaveLength(3);
+  });
+});
+
+describe("GiteaClient and the issue timeline", () => {
+  it("reads on while pages come back full: Gitea's X-Total-Count there is the page's length", async () => {
+    const page = (n: number, count: number) => res(200, Array.from({ length: count }, (_, i) => ({ id: n * 100 + i, type: "comment", created_at: "2026-01-01T00:00:00Z" })), { "x-total-count": String(count) });
+    const { client, sent } = fake([page(1, 50), page(2, 50), page(3, 4)]);
+    expect(await client.issueTimeline(3)).toHaveLength(104);
+    expect(sent.map((r) => new URL(r.url).searchParams.get("page"))).toEqual(["1", "2", "3"]);
+  });
+});

@@ -74,3 +74,25 @@ describe("parseEvent", () => {
     }
   });
 });
+
+describe("parseEvent and Gitea's own shapes", () => {
+  it("reads pull_request_comment as an issue_comment on a pull request", () => {
+    const ctx = parseEvent("pull_request_comment", {
+      action: "created",
+      issue: { number: 7, title: "T", body: "B", user: bob, state: "open", pull_request: { merged: false, merged_at: null, draft: false, html_url: "x" } },
+      comment: { id: 44, body: "@claude hi", user: alice, created_at: "2026-02-01T10:00:00Z" },
+      repository,
+      sender: alice,
+      is_pull: true,
+    });
+    expect(ctx).toMatchObject({ kind: "entity", eventName: "pull_request_comment", entity: { number: 7, isPR: true }, trigger: { kind: "comment", commentId: 44 } });
+  });
+
+  it("takes the repository and actor from the runner when a schedule's payload is {}", () => {
+    const ctx = parseEvent("schedule", {}, { repository: "acme/app", actor: "acme", ref: "refs/heads/trunk" });
+    expect(ctx).toMatchObject({ kind: "automation", repository: { owner: "acme", name: "app", fullName: "acme/app", defaultBranch: "trunk" }, sender: { login: "acme" } });
+    expect(() => parseEvent("schedule", {})).toThrow(ContextError);
+    expect(() => parseEvent("issue_comment", {}, { repository: "acme/app", actor: "acme" })).toThrow(ContextError);
+  });
+
+});

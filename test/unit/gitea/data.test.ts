@@ -345,3 +345,41 @@ describe("readPull", () => {
     expect(data).toMatchObject({ state: "closed", merged: true });
   });
 });
+
+describe("attachments disabled on the server", () => {
+  it("a 404 from the assets route means attachments are off: no attachments, a notice, no comment-assets reads", async () => {
+    const { GiteaError } = await import("../../../src/gitea/client");
+    const { client, methods } = fakeClient({ comments: [{ id: 5, body: "see /attachments/x", user: user("alice"), created_at: "2026-01-01T00:00:00Z" } as GiteaComment] });
+    (client as unknown as { issueAssets: () => Promise<never> }).issueAssets = async () => {
+      throw new GiteaError("GET /repos/acme/app/issues/12/assets", 404, "HTTP 404");
+    };
+    const data = await fetchEntityData(client, issue(), { kind: "issue", author: user("alice") });
+    expect(data.attachments).toEqual([]);
+    expect(data.notices).toEqual([expect.stringContaining("Attachments are disabled on this Gitea")]);
+    expect(methods()).not.toContain("commentAssets");
+  });
+
+  it("other failures of the assets route still fail the read", async () => {
+    const { GiteaError } = await import("../../../src/gitea/client");
+    const { client } = fakeClient();
+    (client as unknown as { issueAssets: () => Promise<never> }).issueAssets = async () => {
+      throw new GiteaError("GET /repos/acme/app/issues/12/assets", 500, "HTTP 500");
+    };
+    await expect(fetchEntityData(client, issue(), { kind: "issue", author: user("alice") })).rejects.toThrow("HTTP 500");
+  });
+});
+
+describe("readPull: forks and AGit pull requests", () => {
+  const read = (pr: Partial<GiteaPullRequest>) => {
+    const { client } = fakeClient({ pull: pr });
+    return readPull(client, 7);
+  };
+  it("an AGit pull request: head refs/pull/N/head in the base repository with an empty label", async () => {
+    const agit = await read({ head: { label: "", ref: "refs/pull/7/head", sha: "1", repo_id: 1 }, base: { ref: "main", sha: "2", repo_id: 1 } });
+    expect(agit).toMatchObject({ fromFork: false, agit: true });
+    const deleted = await read({ head: { label: "feature", ref: "refs/pull/7/head", sha: "1", repo_id: 1 }, base: { ref: "main", sha: "2", repo_id: 1 } });
+    expect(deleted.agit).toBeUndefined();
+    const fork = await read({ head: { label: "f", ref: "f", sha: "1", repo_id: 2, repo: { name: "app", full_name: "carol/app", owner: user("carol") } }, base: { ref: "main", sha: "2", repo_id: 1 } });
+    expect(fork).toMatchObject({ fromFork: true, headRepo: "carol/app" });
+  });
+});

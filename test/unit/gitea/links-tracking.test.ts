@@ -17,7 +17,12 @@ describe("links", () => {
     expect(runsUseId("1.26.0")).toBe(true);
     expect(runsUseId("1.26.0+dev-12")).toBe(true);
     expect(runsUseId(undefined)).toBe(false);
+    // Forgejo reports "<forgejo>+gitea-<compatible Gitea>" and links runs by number.
+    expect(runsUseId("11.0.1+gitea-1.22.0")).toBe(false);
+    expect(runsUseId("12.0.0+gitea-1.26.0")).toBe(false);
+    expect(runsUseId("7.0.0-forgejo")).toBe(false);
     const l = links("https://g.example", repo);
+    expect(l.run({ runId: "900", runNumber: "12" }, "11.0.1+gitea-1.22.0")).toBe("https://g.example/acme/app/actions/runs/12");
     expect(l.run({ runId: "900", runNumber: "12" }, "1.22.1")).toBe("https://g.example/acme/app/actions/runs/12");
     expect(l.run({ runId: "900", runNumber: "12" }, "1.26.1")).toBe("https://g.example/acme/app/actions/runs/900");
     expect(l.branch("claude/issue-1")).toBe("https://g.example/acme/app/src/branch/claude/issue-1");
@@ -52,5 +57,16 @@ describe("tracking comment", () => {
     expect(finalBody({ state: { kind: "timeout", minutes: 30 }, links: {} })).toContain("Claude timed out after 30 minutes");
     expect(finalBody({ state: { kind: "refused", reason: "@bob does not have write access" }, links: {} })).toContain("**Claude did not run**");
     expect(formatDuration(3_725_000)).toBe("1h 2m");
+  });
+});
+
+describe("parseServerVersion", () => {
+  it("reads Gitea and Forgejo version strings", async () => {
+    const { parseServerVersion, giteaAtLeast } = await import("../../../src/gitea/version");
+    expect(parseServerVersion("1.25.4")).toEqual({ raw: "1.25.4", forgejo: false, gitea: { major: 1, minor: 25, patch: 4 } });
+    expect(parseServerVersion("11.0.1+gitea-1.22.0")).toEqual({ raw: "11.0.1+gitea-1.22.0", forgejo: true, gitea: { major: 1, minor: 22, patch: 0 } });
+    expect(parseServerVersion("garbage")).toEqual({ raw: "garbage", forgejo: false });
+    expect(giteaAtLeast(parseServerVersion("11.0.1+gitea-1.22.0"), 1, 24)).toBe(false);
+    expect(giteaAtLeast(parseServerVersion("1.24.7"), 1, 24)).toBe(true);
   });
 });

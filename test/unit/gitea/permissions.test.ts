@@ -17,7 +17,8 @@ const comment = (sender: { id: number; login: string }, perm?: object) =>
 const assigned = (sender: { id: number; login: string }) =>
   parseEvent("issues", { action: "assigned", number: 1, issue: { number: 1, title: "", body: "", user: user("poster"), state: "open" }, repository: repository({ push: true }), sender });
 
-const api = (answer: string | undefined) => {
+type Team = { id: number; name: string; permission?: "read" | "write"; units_map?: Record<string, string> };
+const api = (answer: string | undefined, teams: { team: Team; members: string[] | "forbidden" }[] = []) => {
   const asked: string[] = [];
   return {
     asked,
@@ -25,6 +26,13 @@ const api = (answer: string | undefined) => {
       async collaboratorPermission(login: string) {
         asked.push(login);
         return answer === undefined ? undefined : { permission: answer };
+      },
+      async repoTeams() {
+        return teams.map((t) => t.team);
+      },
+      async isTeamMember(id: number, login: string) {
+        const t = teams.find((x) => x.team.id === id)!;
+        return t.members === "forbidden" ? undefined : t.members.includes(login);
       },
     },
   };
@@ -66,6 +74,24 @@ describe("checkSender", () => {
     const decision = await checkSender(assigned(user("carol")), forbidden.client, []);
     expect(decision.allowed).toBe(false);
     if (!decision.allowed) expect(decision.reason).toContain("pass a `gitea_token` whose user is a repository admin");
+  });
+
+  it("a 'read' answer is checked against the repository's teams: a member of a team with Code write passes", async () => {
+    const devs: Team = { id: 3, name: "devs", permission: "read", units_map: { "repo.code": "write", "repo.wiki": "read" } };
+    const readers: Team = { id: 4, name: "readers", permission: "read", units_map: { "repo.code": "read" } };
+    const dana = api("read", [
+      { team: readers, members: ["dana", "erin"] },
+      { team: devs, members: ["dana"] },
+    ]);
+    expect(await checkSender(assigned(user("dana")), dana.client, [])).toEqual({
+      allowed: true,
+      how: "@dana has Code write through team 'devs' (Gitea reports 'read', the team's lowest unit access)",
+    });
+    expect(await checkSender(assigned(user("erin")), dana.client, [])).toMatchObject({ allowed: false });
+    const hidden = api("read", [{ team: devs, members: "forbidden" }]);
+    const refused = await checkSender(assigned(user("dana")), hidden.client, []);
+    expect(refused.allowed).toBe(false);
+    if (!refused.allowed) expect(refused.reason).toContain("the token cannot see the members of 'devs'");
   });
 
   it("refuses bots unless allowed_bots lists them", async () => {

@@ -39,7 +39,10 @@ describe("review requests", () => {
   });
 
   it("the payload's permissions describe the requester (Gitea computes them for the doer): a reader who may request reviews is refused", async () => {
-    const noApi = { collaboratorPermission: async () => { throw new Error("not asked"); } };
+    const notAsked = async () => {
+      throw new Error("not asked");
+    };
+    const noApi = { collaboratorPermission: notAsked, repoTeams: notAsked, isTeamMember: notAsked };
     expect(await checkSender(reviewRequest(bot, alice, { admin: false, push: true, pull: true }), noApi, [])).toMatchObject({ allowed: true });
     // The PR's poster may request reviewers in Gitea even with read access only.
     expect(await checkSender(reviewRequest(bot, bob, { admin: false, push: false, pull: true }), noApi, [])).toEqual({ allowed: false, reason: "@bob does not have write access to acme/app." });

@@ -9,6 +9,8 @@ import { lstat, readFile, realpath } from "node:fs/promises";
 import path from "node:path";
 import { isUnder } from "../../../paths";
 import * as z from "zod";
+import { protectedBranchLimit } from "../../../gitea/limits";
+import { GiteaError } from "../../../gitea/client";
 import type { GiteaContents } from "../../../gitea/types";
 import { GITEA_TOOLS } from "../names";
 import { cleanOwnText, workingBranch } from "../text";
@@ -146,13 +148,21 @@ export const commitFiles = defineTool({
     if (!ops.length) throw new ToolError(`Nothing to commit: ${unchanged.join(", ")} ${unchanged.length === 1 ? "is" : "are"} the same on ${from}.`);
     ops.sort((a, b) => a.path.localeCompare(b.path));
 
-    const result = await deps.api.commitFiles({
-      branch: from,
-      ...(newBranch ? { newBranch } : {}),
-      message: text,
-      files: ops,
-      author: { name: deps.config.gitName, email: deps.config.gitEmail },
-    });
+    const result = await deps.api
+      .commitFiles({
+        branch: from,
+        ...(newBranch ? { newBranch } : {}),
+        message: text,
+        files: ops,
+        author: { name: deps.config.gitName, email: deps.config.gitEmail },
+      })
+      .catch(async (error: unknown) => {
+        // Gitea refuses commits to a protected branch with 403 (CanWriteToBranch).
+        if (error instanceof GiteaError && error.status === 403 && remote && (await deps.api.branch(branch))?.protected) {
+          throw new ToolError(protectedBranchLimit(branch, deps.config.usesJobToken === true));
+        }
+        throw error;
+      });
     const sha = result.commit?.sha;
     deps.log(`commit_files: ${ops.length} file(s) committed to ${branch}${sha ? ` as ${sha}` : ""}`);
     const sync = await syncCheckout(deps, branch, sha);

@@ -1,6 +1,7 @@
 /** Opens a pull request from the working branch into the base branch, and nothing else. */
 import * as z from "zod";
 import { GiteaError } from "../../../gitea/client";
+import { explainCreatePullFailure } from "../../../gitea/limits";
 import { GITEA_TOOLS } from "../names";
 import { cleanOwnText, webLink, workingBranch } from "../text";
 import { defineTool, ToolError } from "../tool";
@@ -42,6 +43,8 @@ export const createPullRequest = defineTool({
       if (error instanceof GiteaError && error.status === 422 && /no changes|equal/i.test(error.message)) {
         throw new ToolError(`Branch ${branch} has no changes against ${base}: commit and push your changes first.`);
       }
+      const limit = explainCreatePullFailure(error, { usesJobToken: deps.config.usesJobToken === true, branch, base });
+      if (limit) throw new ToolError(limit);
       throw error;
     }
   },

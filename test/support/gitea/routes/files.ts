@@ -1,7 +1,8 @@
 /** Branches, contents, raw files and the multi-file commit (ChangeFiles). */
 import type { Core } from "../core";
-import { type Ctx, type RouteDef, empty, json, paginate, repoAccess, requireMode } from "../context";
-import { apiBranch, apiContents } from "../convert";
+import { type Ctx, type RouteDef, empty, json, paginate, repoAccess, requireUnit } from "../context";
+import { apiBranch, apiContents, verification } from "../convert";
+import { mayPushTo, protectionOf } from "../protection";
 import { ApiError, conflict, forbidden, notFound, unprocessable } from "../errors";
 import { type Identity, isValidRefName } from "../git";
 import { isoNow, type Repo, type User } from "../store";
@@ -65,8 +66,9 @@ function defaultMessage(ops: FileOp[]): string {
 }
 
 async function changeFiles(ctx: Ctx) {
-  const { repo, mode } = repoAccess(ctx);
-  const user = requireMode(ctx, mode, "write", "user should have a permission to write to this branch");
+  const { repo, perm } = repoAccess(ctx);
+  const noWrite = "user should have a permission to write to this branch";
+  const user = requireUnit(ctx, perm, "repo.code", noWrite);
   const body = ctx.body as {
     branch?: string;
     new_branch?: string;
@@ -81,6 +83,8 @@ async function changeFiles(ctx: Ctx) {
   const branch = body.branch || repo.defaultBranch;
   const target = body.new_branch || branch;
   if (!isValidRefName(target)) throw unprocessable("[NewBranchName]: GitRefName");
+  // canWriteFiles → CanWriteToBranch: a protected branch takes commits only from its push whitelist.
+  if (!mayPushTo(repo, target, user.login)) throw forbidden(noWrite);
   const { author, committer } = identity(ctx.core, user, body);
   if (body.dates?.author) author.date = body.dates.author;
   if (body.dates?.committer) committer.date = body.dates.committer;
@@ -113,6 +117,7 @@ async function changeFiles(ctx: Ctx) {
       else changes.push({ path: p, content: Buffer.from(op.content ?? "", "base64"), from: op.from_path || undefined });
     }
     const sha = await repo.git.writeCommit({ parent, changes, message, author, committer });
+    if (ctx.core.signsCrudCommit(user, parent)) ctx.core.store.signedCommits.add(sha);
     const ref = `refs/heads/${target}`;
     try {
       await repo.git.updateRef(ref, sha, target === branch ? parent : null);
@@ -149,7 +154,7 @@ async function changeFiles(ctx: Ctx) {
       message: `${c.message}\n`,
       tree: { url: `${api}/git/trees/${c.tree}`, sha: c.tree, created: c.committer.date },
     },
-    verification: { verified: false, reason: "gpg.error.not_signed_commit", signature: "", signer: null, payload: "" },
+    verification: verification(ctx.core, c.sha),
   });
 }
 
@@ -178,8 +183,8 @@ export const fileRoutes: RouteDef[] = [
   {
     route: "POST /repos/{owner}/{repo}/branches",
     handler: async (ctx) => {
-      const { repo, mode } = repoAccess(ctx);
-      requireMode(ctx, mode, "write");
+      const { repo, mode, perm } = repoAccess(ctx);
+      requireUnit(ctx, perm, "repo.code");
       const body = ctx.body as { new_branch_name?: string; old_branch_name?: string; old_ref_name?: string };
       const name = body.new_branch_name ?? "";
       if (!isValidRefName(name)) throw unprocessable("[BranchName]: GitRefName");
@@ -206,10 +211,11 @@ export const fileRoutes: RouteDef[] = [
   {
     route: "DELETE /repos/{owner}/{repo}/branches/{branch}",
     handler: async (ctx) => {
-      const { repo, mode } = repoAccess(ctx);
-      requireMode(ctx, mode, "write");
+      const { repo, perm } = repoAccess(ctx);
+      requireUnit(ctx, perm, "repo.code");
       const name = ctx.params.branch ?? "";
       if (name === repo.defaultBranch) throw forbidden("can not delete default branch");
+      if (protectionOf(repo, name)) throw forbidden("branch protected");
       await repo.git.exclusive(async () => {
         if (!(await repo.git.revParse(`refs/heads/${name}`))) throw notFound(`branch does not exist [repo_id: ${repo.id} name: ${name}]`);
         await repo.git.deleteRef(`refs/heads/${name}`);

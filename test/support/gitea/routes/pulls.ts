@@ -58,6 +58,10 @@ export const pullRoutes: RouteDef[] = [
     handler: async (ctx) => {
       const user = requireUser(ctx);
       const { repo } = repoAccess(ctx);
+      // parseCompareInfo asks GetUserRepoPermission for the doer itself, not the task: the Actions
+      // user is no collaborator, so a job token gets 404 here on a private repository.
+      const own = ctx.core.store.permission(repo, user.login);
+      if (own.unit("repo.code") === "none" || own.unit("repo.pulls") === "none") throw notFound();
       const body = ctx.body as { head?: string; base?: string; title?: string; body?: string };
       const headSpec = body.head ?? "";
       const base = body.base ?? "";
