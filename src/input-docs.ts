@@ -18,6 +18,7 @@ const PATH_NOTE = "A path is taken from the workspace; with symbolic links follo
 export const INPUT_RULES: Record<InputName, string> = {
   trigger_phrase: "Not empty; one line (no line break or control character); at most 100 characters.",
   assignee_trigger: "Empty, or ONE Gitea login (`@` optional): letters, digits, `-`, `_`, `.`, starting and ending with a letter or digit, no two of `-_.` in a row, at most 40 characters. A list is refused (it would match nobody).",
+  reviewer_trigger: "Empty, or ONE Gitea login (`@` optional), by the rule of `assignee_trigger`.",
   label_trigger: "Empty, or one label name on one line, at most 255 characters.",
   base_branch: "Empty, or a branch name git accepts (`git check-ref-format`: no blank, `~ ^ : ? * [ \\`, `..`, `//`, `@{`, part starting with `.` or ending with `.lock`, leading `-` or `/`, trailing `/` or `.`); it must exist on Gitea (looked up in the first round of requests, before anything is posted).",
   branch_prefix: "Empty, or a prefix with which `<prefix>issue-1-20260101-1200` is a branch name git accepts (the rules of `base_branch`; so `claude//` is refused); at most 100 characters.",
@@ -34,7 +35,7 @@ export const INPUT_RULES: Record<InputName, string> = {
   system_prompt: "Any text (passed to the CLI as a file).",
   append_system_prompt: "Any text (passed to the CLI as a file).",
   mcp_config: `Empty, JSON \`{"mcpServers": {…}}\` with each server checked (a name of letters, digits, \`_\`, \`-\`; a non-empty \`command\` with \`args\` a list of strings, or \`"type": "http"\`/\`"sse"\` with an http(s) \`url\`; \`env\` and \`headers\` objects of strings), or the path of such a file. ${PATH_NOTE}`,
-  additional_permissions: "`name: value` lines, the name in lower case, the value `read`, `write` or `none`. Accepted, no effect on Gitea.",
+  additional_permissions: "`name: value` lines, the name in lower case, the value `read`, `write` or `none`. `actions: read` (or `write`) offers the CI tools; any other line is accepted, with no effect on Gitea.",
   claude_env: "`NAME: value` lines, NAME a variable name (`[A-Za-z_][A-Za-z0-9_]*`); blank lines and `#` lines skipped.",
   settings: `Empty, a JSON object, or the path of a JSON file; valid against the settings schema of Claude Code ${PINS.cliVersion} (src/claude/settings-schema.json): a key of the wrong type, a value out of range, a managed-only key or a permission rule the CLI cannot parse is refused, because the CLI would silently drop the whole file (its env, permission rules and hooks with it) or the value. \`env\` values must be strings. Keys the CLI does not know get a notice with the closest known key. ${PATH_NOTE}`,
   max_turns: `Empty, or a whole number from 1 to ${MAX_TURNS_LIMIT} (decimal digits only).`,

@@ -61,6 +61,7 @@ const SECRET_INPUTS = new Set([
 const schema = z.object({
   trigger_phrase: oneLine("a trigger phrase such as '@claude' on one line", 100, true),
   assignee_trigger: login("one Gitea login (with or without '@') whose assignment starts Claude"),
+  reviewer_trigger: login("one Gitea login (with or without '@') whose request as reviewer starts a review"),
   label_trigger: oneLine("one label name", 255),
   base_branch: branchName,
   branch_prefix: branchPrefix,
@@ -212,11 +213,11 @@ export function chosenModel(inputs: Pick<Inputs, "model" | "anthropic_model">): 
  */
 export function inertInputNotices(inputs: Inputs): string[] {
   const notes: string[] = [];
-  if (Object.keys(inputs.additional_permissions).length) {
+  // `actions: read` offers the CI tools (get_ci_status, get_job_log); nothing else has an effect on Gitea.
+  const inert = Object.entries(inputs.additional_permissions).filter(([k, v]) => !(k.toLowerCase() === "actions" && /^(read|write)$/i.test(v)));
+  if (inert.length) {
     notes.push(
-      `additional_permissions (${Object.entries(inputs.additional_permissions)
-        .map(([k, v]) => `${k}: ${v}`)
-        .join(", ")}) has no effect on Gitea: there is no CI-status API for Claude to read.`,
+      `additional_permissions (${inert.map(([k, v]) => `${k}: ${v}`).join(", ")}) has no effect on Gitea: only 'actions: read' does (it offers Claude the CI tools, get_ci_status and get_job_log).`,
     );
   }
   if (inputs.experimental_allowed_domains.length) {

@@ -52,6 +52,7 @@ import { writePrompt } from "./prepare/prompt";
 import { initialState } from "./prepare/state";
 import { trackingComment } from "./prepare/tracking";
 import { checkTriggerHistory } from "./prepare/trigger-history";
+import { aboutPullRequest } from "./prepare/workflow-run";
 
 export { PROGRESS_MCP_SERVER, PROGRESS_TOOL } from "./prepare/prompt";
 export type { PrepareDeps } from "./prepare/context";
@@ -110,17 +111,19 @@ async function phases(run: PrepareContext, deferred: InputProblem[]): Promise<nu
   const { io, inputs, runner } = run;
   for (const note of inertInputNotices(inputs)) io.notice(note);
 
-  // 1. The event.
-  const ctx = await readEvent(run);
+  // 1. The event; a workflow_run of a pull request's head becomes a run about that pull request.
+  const event = await readEvent(run);
   const client = new GiteaClient({
     apiUrl: runner.apiUrl,
     token: run.token,
-    owner: ctx.repository.owner,
-    repo: ctx.repository.name,
+    owner: event.repository.owner,
+    repo: event.repository.name,
     ...(run.deps.transport ? { transport: run.deps.transport } : {}),
     ...(run.deps.retry ? { retry: run.deps.retry } : {}),
     log: (m) => io.warning(m),
   });
+  const about = await aboutPullRequest(run, client, event);
+  const ctx = "ctx" in about ? about.ctx : event;
   // A pull request from a fork (or an AGit one) runs without secrets and with a read-only token on
   // Gitea: that explains missing credentials, and no run of it can work. With credentials missing the
   // pull request is read now (round 1 reuses the answer); otherwise it is read in round 1.
@@ -136,6 +139,11 @@ async function phases(run: PrepareContext, deferred: InputProblem[]): Promise<nu
   for (const warning of plan.warnings) io.warning(warning);
 
   // 2. The trigger.
+  if ("skip" in about) {
+    io.info(`Nothing to do: ${about.skip}.`);
+    io.setOutput(PREPARE_OUTPUTS.conclusion, "skipped");
+    return 0;
+  }
   const trigger = checkTrigger(ctx, inputs);
   if (!trigger.triggered) {
     io.info(`Nothing to do: ${trigger.reason}.`);

@@ -33,6 +33,10 @@ export const brokerConfigSchema = z.object({
     workspace: z.string().min(1),
     gitName: z.string(),
     gitEmail: z.string(),
+    /** This workflow run's id and number (the CI tools' run search starts there). */
+    run: z.object({ id: z.number().int().positive(), number: z.number().int().positive() }).optional(),
+    /** Runs the event named (a workflow_run payload's run), by id and number. */
+    knownRuns: z.array(z.object({ id: z.number().int().positive(), number: z.number().int().positive() })).max(10).optional(),
   }),
   /** The working branch, when the run has one: the only branch pushes go to. */
   git: z

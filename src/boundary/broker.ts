@@ -20,6 +20,7 @@ import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { ProgressClient } from "../dispatch/progress";
 import { OIDC_ENV } from "../dispatch/oidc";
+import { GiteaCiApi } from "../gitea/ci-api";
 import { GiteaClient } from "../gitea/client";
 import { Git, spawnRunner } from "../gitea/git";
 import type { GiteaMcpConfig } from "../mcp/gitea/config";
@@ -71,6 +72,8 @@ export function giteaMcpConfig(config: BrokerConfig): GiteaMcpConfig {
     gitName: config.gitea.gitName,
     gitEmail: config.gitea.gitEmail,
     token: config.gitea.token,
+    ...(config.gitea.run ? { run: config.gitea.run } : {}),
+    ...(config.gitea.knownRuns ? { knownRuns: config.gitea.knownRuns } : {}),
     ...(config.gitea.usesJobToken ? { usesJobToken: true } : {}),
     secrets: config.secrets,
   };
@@ -88,6 +91,8 @@ export async function startBroker(config: BrokerConfig, deps: BrokerDeps = {}): 
     log,
     ...(deps.transport ? { transport: deps.transport } : {}),
   });
+  // One per broker: the Gitea version is asked once.
+  const ci = new GiteaCiApi(api);
   const gitEnv = { ...config.env, GIT_TERMINAL_PROMPT: "0" };
   const git = new Git(spawnRunner, config.gitea.workspace, gitEnv);
   const remote: GitRemote | undefined = config.git ? { url: config.git.remoteUrl, token: config.gitea.token } : undefined;
@@ -122,7 +127,7 @@ export async function startBroker(config: BrokerConfig, deps: BrokerDeps = {}): 
     : undefined;
 
   const mcpServers: Record<string, () => McpServer> = {
-    [BROKER_ROUTES.giteaMcp]: () => createGiteaMcpServer({ config: mcpConfig, api, git, redactor, log, ...(config.git ? { push } : {}) }),
+    [BROKER_ROUTES.giteaMcp]: () => createGiteaMcpServer({ config: mcpConfig, api, ci, git, redactor, log, ...(config.git ? { push } : {}) }),
     ...(progressClient
       ? { [BROKER_ROUTES.progressMcp]: () => createProgressServer({ sender: progressClient, callTimeoutMs: 6_000, log }) }
       : {}),

@@ -83,6 +83,10 @@ type CallOptions<T> = {
   findExisting?: () => Promise<T | undefined>;
   /** Statuses that are an answer, not an error (e.g. 404 when asking whether something exists). */
   accept?: number[];
+  /** Extra request headers (e.g. Range). */
+  headers?: Record<string, string>;
+  /** The body is text (a log), returned as is: never parsed as JSON. */
+  raw?: boolean;
   /**
    * Asked before retrying a 5xx: an error to throw instead when the failure
    * is not transient (e.g. Gitea answers 500 for the comments of a missing issue).
@@ -139,7 +143,7 @@ export class GiteaClient {
     const url = this.url(route, params, options.query);
     const name = `${method} ${url.slice(this.apiUrl.length).split("?")[0]}`;
     const idempotent = method === "GET" || method === "PUT" || method === "PATCH" || method === "DELETE";
-    const headers: Record<string, string> = { accept: "application/json" };
+    const headers: Record<string, string> = { accept: options.raw ? "text/plain" : "application/json", ...options.headers };
     if (this.token) headers.authorization = `token ${this.token}`;
     let body: string | undefined;
     if (options.body !== undefined) {
@@ -165,7 +169,7 @@ export class GiteaClient {
         continue;
       }
       if ((res.status >= 200 && res.status < 300) || options.accept?.includes(res.status)) {
-        return { status: res.status, data: parseBody<T>(res.text), headers: res.headers };
+        return { status: res.status, data: options.raw ? (res.text as T) : parseBody<T>(res.text), headers: res.headers };
       }
       lastProblem = `HTTP ${res.status}${errorMessage(res.text)}`;
       const refused = res.status === 429 || res.status === 503;

@@ -66,7 +66,26 @@ export type TriggerSource =
   | { kind: "review"; reviewType: string; body: string; author: Person }
   | { kind: "review_comment"; body: string; author: Person }
   | { kind: "issue"; author: Person }
-  | { kind: "pull_request"; author: Person };
+  | { kind: "pull_request"; author: Person }
+  /** `pull_request` `review_requested` / `review_request_removed`: the requester (sender) and the reviewer. The PR body is context, not the request. */
+  | { kind: "review_request"; author: Person; reviewer?: Person; removed: boolean }
+  /** A `workflow_run` of this pull request's head commit (see src/gitea/workflow-run.ts); the author is the run's trigger user. */
+  | { kind: "workflow_run"; author: Person; run: WorkflowRunInfo };
+
+/** The run a `workflow_run` event (Gitea ≥ 1.25) is about. */
+export type WorkflowRunInfo = {
+  /** The run's database id and number (the web link uses the number up to 1.25). */
+  id: number;
+  number: number;
+  /** The workflow's name (`workflow.name`), else its file. */
+  workflow: string;
+  /** The event that started that run (pull_request, push, …). */
+  event: string;
+  status: string;
+  conclusion: string;
+  headSha: string;
+  htmlUrl: string;
+};
 
 type Common = {
   eventName: string;
@@ -104,6 +123,8 @@ export type AutomationEvent = Common & {
   kind: "automation";
   /** workflow_dispatch inputs (strings), empty for other events. */
   inputs: Record<string, string>;
+  /** workflow_run: the run the event is about. */
+  workflowRun?: WorkflowRunInfo;
 };
 
 export type DispatchEvent = Common & {
@@ -201,6 +222,7 @@ export const SUPPORTED_EVENTS = [
   "repository_dispatch",
   "schedule",
   "push",
+  "workflow_run",
 ] as const;
 
 /** Dispatch fields, from repository_dispatch's client_payload or workflow_dispatch inputs. */
@@ -300,16 +322,26 @@ export function parseEvent(eventName: string, payload: unknown, fallback?: Runne
       } else if (eventName === "pull_request_review_comment") {
         const review = isObj(p.review) ? p.review : {};
         trigger = { kind: "review_comment", body: r.optStr(review.content), author: common.sender };
+      } else if (common.action === "review_requested" || common.action === "review_request_removed") {
+        trigger = {
+          kind: "review_request",
+          author: common.sender,
+          ...(isObj(p.requested_reviewer) ? { reviewer: r.person(p.requested_reviewer, "requested_reviewer") } : {}),
+          removed: common.action === "review_request_removed",
+        };
       } else {
         trigger = { kind: "pull_request", author: pr.author };
       }
       const opened = eventName.startsWith("pull_request") && !eventName.includes("review") && common.action === "opened";
+      // Gitea computes the permissions of a review request's payload for its doer, the sender
+      // (services/actions/notifier.go, PullRequestReviewRequest, 1.22–1.25).
+      const forSender = (opened && posterIsSender) || trigger.kind === "review_request";
       return {
         ...common,
         kind: "entity",
         entity: pr,
         trigger,
-        senderPermissions: opened && posterIsSender ? r.permissions(r.obj(p.repository, "repository").permissions) : undefined,
+        senderPermissions: forSender ? r.permissions(r.obj(p.repository, "repository").permissions) : undefined,
       };
     }
     case "repository_dispatch": {
@@ -319,6 +351,26 @@ export function parseEvent(eventName: string, payload: unknown, fallback?: Runne
     case "workflow_dispatch": {
       const inputs = isObj(p.inputs) ? p.inputs : {};
       return dispatchOrAutomation(common, "workflow_dispatch", inputs);
+    }
+    case "workflow_run": {
+      // Its repository.permissions are computed as the owner's, never the sender's: not a write check.
+      const run = r.obj(p.workflow_run, "workflow_run");
+      const workflow = isObj(p.workflow) && typeof p.workflow.name === "string" && p.workflow.name ? p.workflow.name : r.optStr(run.path).split("@")[0] ?? "";
+      return {
+        ...common,
+        kind: "automation",
+        inputs: {},
+        workflowRun: {
+          id: r.num(run.id, "workflow_run.id"),
+          number: r.num(run.run_number, "workflow_run.run_number"),
+          workflow,
+          event: r.optStr(run.event),
+          status: r.optStr(run.status),
+          conclusion: r.optStr(run.conclusion),
+          headSha: r.optStr(run.head_sha),
+          htmlUrl: r.optStr(run.html_url),
+        },
+      };
     }
     default:
       return { ...common, kind: "automation", inputs: {} };

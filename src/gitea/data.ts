@@ -16,8 +16,17 @@ import type { Entity, TriggerSource } from "./context";
 import { embeddedImageUrls, looksLikeImage } from "./media";
 import type { GiteaAttachment, GiteaComment, GiteaReviewComment } from "./types";
 import { sanitizeUntrusted } from "../text/sanitize";
+import { TRACKING_MARKER } from "./tracking";
 
-export type CommentData = { id: number; author: string; createdAt: string; body: string; url?: string };
+export type CommentData = {
+  id: number;
+  author: string;
+  createdAt: string;
+  body: string;
+  url?: string;
+  /** Claude's own tracking comment from an earlier run (the token's user wrote it, with the tracking marker). */
+  own?: boolean;
+};
 
 export type ReviewData = {
   id: number;
@@ -25,6 +34,10 @@ export type ReviewData = {
   state: string;
   body: string;
   submittedAt?: string;
+  /** The commit the review was of. */
+  commitId?: string;
+  /** Claude's own review from an earlier run (the token's user wrote it). */
+  own?: boolean;
   comments: { id: number; author: string; path: string; line?: number; body: string; diffHunk?: string }[];
 };
 
@@ -165,6 +178,8 @@ export type FetchOptions = {
   pull?: Promise<PullData | undefined>;
   /** Read at most this many changed files (the rest are counted), or as many as this says for the total; default: all. */
   maxFiles?: number | ((total: number) => number);
+  /** The token's user: what they wrote is Claude's own earlier work (marked, so a follow-up review does not repeat it). */
+  self?: Promise<string | undefined>;
 };
 
 /** Reads what the prompt needs about the entity, in parallel. */
@@ -191,25 +206,31 @@ export async function fetchEntityData(client: GiteaClient, entity: Entity, trigg
       )
     : Promise.resolve([]);
 
-  const [comments, issueAssets, pull, files, commits, reviews] = await Promise.all([
+  const [comments, issueAssets, pull, files, commits, reviews, self] = await Promise.all([
     commentsP,
     issueAssetsP,
     pullP,
     filesP,
     commitsP,
     reviewsP,
+    options.self ?? Promise.resolve(undefined),
   ]);
+  // What the token's user wrote is Claude's own earlier work (a follow-up review must not repeat it).
+  const mine = (login: string | undefined) => self !== undefined && login !== undefined && login.toLowerCase() === self.toLowerCase();
 
   const kept = comments.filter((c) => isBeforeTrigger(c, trigger, before));
   const title = sanitizeUntrusted(entity.title);
   const body = sanitizeUntrusted(entity.body);
-  const keptData = kept.map((c) => commentData(c, before));
+  const keptData = kept.map((c) => ({ ...commentData(c, before), ...(mine(c.user?.login) && c.body.includes(TRACKING_MARKER) ? { own: true } : {}) }));
   const reviewData = reviews.map(({ review, comments }) => ({
     id: review.id,
     author: review.user?.login ?? "unknown",
     state: review.state,
     body: sanitizeUntrusted(review.body ?? ""),
     ...(review.submitted_at ? { submittedAt: review.submitted_at } : {}),
+    ...(review.commit_id ? { commitId: review.commit_id } : {}),
+    // A review request (state REQUEST_REVIEW) names the requested reviewer: it is nobody's review yet.
+    ...(mine(review.user?.login) && review.state !== "REQUEST_REVIEW" ? { own: true } : {}),
     comments: comments.map(reviewComment),
   }));
   const triggerBody = "body" in trigger ? sanitizeUntrusted(trigger.body) : "";

@@ -42,6 +42,13 @@ export const ROUTES = {
   contents: "GET /repos/{owner}/{repo}/contents/{filepath}",
   changeFiles: "POST /repos/{owner}/{repo}/contents",
   raw: "GET /repos/{owner}/{repo}/raw/{filepath}",
+  // CI: commit statuses (every version), Gitea Actions runs, jobs and logs (see NEWER_ROUTES).
+  combinedStatus: "GET /repos/{owner}/{repo}/commits/{ref}/status",
+  actionRuns: "GET /repos/{owner}/{repo}/actions/runs",
+  actionRun: "GET /repos/{owner}/{repo}/actions/runs/{run}",
+  actionRunJobs: "GET /repos/{owner}/{repo}/actions/runs/{run}/jobs",
+  actionJob: "GET /repos/{owner}/{repo}/actions/jobs/{job_id}",
+  actionJobLogs: "GET /repos/{owner}/{repo}/actions/jobs/{job_id}/logs",
 } as const;
 
 export type RouteName = keyof typeof ROUTES;
@@ -53,5 +60,11 @@ export type RouteName = keyof typeof ROUTES;
  */
 export const NEWER_ROUTES: Record<string, string> = {
   "POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches": "1.24",
+  "GET /repos/{owner}/{repo}/actions/jobs/{job_id}/logs": "1.24",
+  // Absent from the 1.24.7 spec (which has only …/runs/{run}/artifacts): added in 1.25.
   "GET /repos/{owner}/{repo}/actions/runs/{run}": "1.25",
+  "GET /repos/{owner}/{repo}/actions/runs/{run}/jobs": "1.25",
+  "GET /repos/{owner}/{repo}/actions/jobs/{job_id}": "1.25",
+  // Repository-wide list: the repository owner or a site admin only (not the job token).
+  "GET /repos/{owner}/{repo}/actions/runs": "1.25",
 };

@@ -10,14 +10,21 @@
  *   when that user was just assigned (Gitea 1.25 names added labels; where the
  *   payload cannot say, prepare checks the issue's history so that one
  *   application runs at most once: see `history` in the result);
- * - a direct prompt, which always triggers.
+ * - a review request for the `reviewer_trigger` user (the requester is the
+ *   sender; the pull request's body is context, not the request); when
+ *   `reviewer_trigger` is set, a request for anyone else never triggers, not
+ *   even with a direct prompt;
+ * - a failed `workflow_run` of a pull request's current head (src/gitea/workflow-run.ts
+ *   has made the event about that pull request);
+ * - a direct prompt, which otherwise always triggers.
  */
 import { withoutQuotes } from "../text/markdown";
-import type { EventContext } from "./context";
+import type { EventContext, TriggerSource as EntityTriggerSource } from "./context";
 
 export type TriggerInputs = {
   trigger_phrase: string;
   assignee_trigger: string;
+  reviewer_trigger: string;
   label_trigger: string;
   direct_prompt: string;
   override_prompt: string;
@@ -51,6 +58,15 @@ const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 
 export function checkTrigger(ctx: EventContext, inputs: TriggerInputs): TriggerResult {
   if (ctx.kind === "dispatch") return { triggered: true, reason: `dispatched task (${ctx.source})` };
+  // Filters that hold whatever the prompt inputs say; in agent mode a run that passes still needs its prompt (below).
+  if (ctx.kind === "entity" && ctx.trigger.kind === "review_request" && inputs.reviewer_trigger) {
+    const r = reviewRequest(ctx.trigger, inputs.reviewer_trigger);
+    if (!r.triggered || inputs.mode !== "agent") return r;
+  }
+  if (ctx.kind === "entity" && ctx.trigger.kind === "workflow_run") {
+    const r = ciFailure(ctx.trigger.run);
+    if (!r.triggered || inputs.mode !== "agent") return r;
+  }
   if (inputs.direct_prompt.trim()) return { triggered: true, reason: "direct_prompt is set" };
   if (inputs.mode === "agent") {
     return inputs.override_prompt.trim()
@@ -101,7 +117,33 @@ export function checkTrigger(ctx: EventContext, inputs: TriggerInputs): TriggerR
     case "pull_request":
       if (ctx.action === "label_updated" || ctx.action === "labeled") return labelTrigger(ctx.changes?.addedLabels, entity.labels, inputs.label_trigger);
       return ownText(ctx, phrase, "pull request");
+    case "review_request":
+      // With reviewer_trigger set, decided above; without it only direct_prompt (or agent mode) runs on review requests.
+      return { triggered: false, reason: "reviewer_trigger is not set" };
+    case "workflow_run":
+      return { triggered: false, reason: "a workflow_run is decided by its run" };
   }
+}
+
+/**
+ * A review request, with reviewer_trigger set: a request for that user starts
+ * a review; a request for anyone else (or a removed request) never triggers.
+ */
+function reviewRequest(trigger: Extract<EntityTriggerSource, { kind: "review_request" }>, wanted: string): TriggerResult {
+  const reviewer = trigger.reviewer?.login;
+  if (trigger.removed) return { triggered: false, reason: `a review request${reviewer ? ` for ${reviewer}` : ""} was removed` };
+  if (!reviewer || !same(reviewer, wanted)) {
+    return { triggered: false, reason: `the review was requested from ${reviewer ? `@${reviewer}` : "a team"}, not from ${wanted} (reviewer_trigger)` };
+  }
+  return { triggered: true, reason: `@${trigger.author.login} requested a review from ${wanted}` };
+}
+
+/** A workflow run of the pull request's current head: only a completed, failed one asks for Claude. */
+function ciFailure(run: Extract<EntityTriggerSource, { kind: "workflow_run" }>["run"]): TriggerResult {
+  const what = `workflow '${run.workflow}' run #${run.number}`;
+  if (run.status && run.status !== "completed") return { triggered: false, reason: `${what} is ${run.status}, not completed` };
+  if (run.conclusion !== "failure") return { triggered: false, reason: `${what} concluded '${run.conclusion || "nothing"}', not 'failure'` };
+  return { triggered: true, reason: `${what} failed on the pull request's head` };
 }
 
 function labelTrigger(added: string[] | undefined, labels: string[], label: string): TriggerResult {

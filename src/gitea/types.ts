@@ -159,6 +159,53 @@ export type CollaboratorPermission = {
   role_name?: string;
 };
 
+/** A commit status (`status` is its state; Gitea names the field so). */
+export type GiteaCommitStatus = {
+  id: number;
+  status: string;
+  target_url?: string;
+  description?: string;
+  context: string;
+  creator?: GiteaUser | null;
+  created_at?: string;
+  updated_at?: string;
+};
+
+/** `GET …/commits/{ref}/status`: the latest status of each context. Gitea 1.22 answers `{}` (state "") when there is none. */
+export type GiteaCombinedStatus = {
+  state?: string;
+  sha?: string;
+  total_count?: number;
+  statuses?: GiteaCommitStatus[] | null;
+};
+
+/** A Gitea Actions run (1.25): `id` is the database id the API takes, `run_number` the number in web links. */
+export type GiteaWorkflowRun = {
+  id: number;
+  run_number: number;
+  event?: string;
+  head_sha?: string;
+  head_branch?: string;
+  status?: string;
+  conclusion?: string;
+  html_url?: string;
+  path?: string;
+  display_title?: string;
+};
+
+/** A Gitea Actions job (1.25): `id` is the database id; `html_url` ends in `/runs/{run number}/jobs/{job index}`. */
+export type GiteaWorkflowJob = {
+  id: number;
+  run_id: number;
+  name: string;
+  status?: string;
+  conclusion?: string;
+  head_sha?: string;
+  html_url?: string;
+  started_at?: string;
+  completed_at?: string;
+};
+
 /** A team of the repository's organization (GET /repos/{owner}/{repo}/teams). */
 export type GiteaTeam = {
   id: number;

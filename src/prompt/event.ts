@@ -1,4 +1,5 @@
 /** What kind of event started a tag-mode run, in the prompt's words. */
+import { cleanName } from "./format";
 import type { PromptInput } from "./types";
 
 export type EventDescription = {
@@ -7,7 +8,7 @@ export type EventDescription = {
   /** One line saying what triggered the run. */
   context: string;
   /** Where the request to Claude is written. */
-  requestSource: "trigger_comment" | "entity" | "direct_prompt";
+  requestSource: "trigger_comment" | "entity" | "direct_prompt" | "review_request" | "ci_failure";
 };
 
 const words = (action: string) => action.replace(/_/g, " ");
@@ -65,9 +66,30 @@ export function describeEvent(input: PromptInput): EventDescription {
       };
     case "pull_request":
     case "pull_request_target":
+      if (action === "review_requested" && input.requestedReviewer) {
+        return {
+          type: "REVIEW_REQUESTED",
+          context: `@${input.actor ?? "someone"} requested a review of this pull request from ${input.requestedReviewer}`,
+          requestSource: from("review_request"),
+        };
+      }
       return {
         type: "PULL_REQUEST",
         context: `pull request ${words(action) || "event"}`,
+        requestSource: from("entity"),
+      };
+    case "workflow_run":
+      if (input.ciRun) {
+        const run = input.ciRun;
+        return {
+          type: "CI_FAILED",
+          context: `workflow '${cleanName(run.workflow)}' run #${run.number} (${words(run.event)}) failed on this pull request's head commit ${run.headSha}${run.htmlUrl ? `: ${cleanName(run.htmlUrl)}` : ""}`,
+          requestSource: from("ci_failure"),
+        };
+      }
+      return {
+        type: "WORKFLOW_RUN",
+        context: `workflow run event${action ? ` (${words(action)})` : ""}`,
         requestSource: from("entity"),
       };
     default:

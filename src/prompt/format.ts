@@ -119,15 +119,20 @@ function withImages(text: string, images: readonly ImageData[] | undefined, on: 
 }
 
 export function formatComment(c: CommentData, images?: readonly ImageData[]): string {
-  return withImages(`[@${c.author} at ${c.createdAt}, comment ${c.id}]:\n${guard(c.body) || "(empty)"}`, images, `comment ${c.id}`);
+  return withImages(`[@${c.author} at ${c.createdAt}, comment ${c.id}${c.own ? `, ${OWN}` : ""}]:\n${guard(c.body) || "(empty)"}`, images, `comment ${c.id}`);
 }
+
+/** How Claude's own earlier comments and reviews are marked. */
+export const OWN = "YOURS: written by you (Claude) in an earlier run";
 
 export function formatComments(data: EntityData): string {
   return data.comments.map((c) => formatComment(c, data.images)).join("\n\n");
 }
 
 export function formatReview(r: ReviewData, images?: readonly ImageData[]): string {
-  const head = `[Review ${r.id} by @${r.author}${r.submittedAt ? ` at ${r.submittedAt}` : ""}, ${r.state}]:`;
+  if (r.state === "REQUEST_REVIEW") return `[Review requested from @${r.author}]`;
+  const of = r.commitId ? `, of commit ${cleanName(r.commitId)}` : "";
+  const head = `[Review ${r.id} by @${r.author}${r.submittedAt ? ` at ${r.submittedAt}` : ""}, ${r.state}${of}${r.own ? `, ${OWN}` : ""}]:`;
   const parts = [head, withImages(r.body ? guard(r.body) : "(no summary)", images, `review ${r.id}`)];
   for (const c of r.comments) {
     const where = `${cleanName(c.path)}${c.line !== undefined ? `:${c.line}` : ""}`;

@@ -22,6 +22,8 @@ export const TOOL = {
   getFileContents: giteaToolId(GITEA_TOOLS.getFileContents),
   listBranches: giteaToolId(GITEA_TOOLS.listBranches),
   listLabels: giteaToolId(GITEA_TOOLS.listLabels),
+  getCiStatus: giteaToolId(GITEA_TOOLS.getCiStatus),
+  getJobLog: giteaToolId(GITEA_TOOLS.getJobLog),
 } as const;
 
 export type Tools = {
@@ -33,6 +35,8 @@ export type Tools = {
   setLabels: boolean;
   submitReview: boolean;
   progress: boolean;
+  /** The CI tools (commit statuses, job logs) are on offer. */
+  ci: boolean;
   /** Read tools on offer, full names. */
   read: string[];
   /** Paging tools for a pull request's files (and diffs), commits, reviews and review comments, full names. */
@@ -48,6 +52,7 @@ export function availableTools(input: PromptInput): Tools {
     setLabels: has(TOOL.setLabels),
     submitReview: has(TOOL.submitReview),
     progress: input.dispatch?.hasProgressEndpoint === true,
+    ci: has(TOOL.getCiStatus) && has(TOOL.getJobLog),
     read: [TOOL.getIssue, TOOL.getPullRequest, TOOL.listComments, TOOL.getFileContents, TOOL.listBranches, TOOL.listLabels].filter(has),
     pullPaging: [TOOL.listPullRequestFiles, TOOL.getPullRequestFileDiff, TOOL.listPullRequestCommits, TOOL.listPullRequestReviews, TOOL.listReviewComments].filter(has),
   };

@@ -39,6 +39,10 @@ export type PromptInput = {
   assigneeTrigger?: string;
   /** The label_trigger input, for describing a label trigger. */
   labelTrigger?: string;
+  /** A review request: the user asked to review (the reviewer_trigger user). */
+  requestedReviewer?: string;
+  /** A failed CI run of the pull request's head (workflow_run). */
+  ciRun?: { workflow: string; number: number; event: string; headSha: string; htmlUrl: string };
   /** Id of the tracking comment, when there is one. */
   trackingCommentId?: number;
   branch?: BranchInfo;

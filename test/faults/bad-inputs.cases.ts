@@ -237,6 +237,8 @@ const INPUT_VALUES: Case[] = values([
   ["assignee_trigger", "-alice"],
   ["assignee_trigger", "alice!"],
   ["assignee_trigger", "a".repeat(41), "41 characters"],
+  ["reviewer_trigger", "claude, bob", "two logins"],
+  ["reviewer_trigger", "claude bot"],
   ["label_trigger", "claude\nbot", "a line break"],
   ["label_trigger", "l".repeat(256), "256 characters"],
   ["base_branch", "feature//x"],

@@ -12,7 +12,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { NEWER_ROUTES, ROUTES } from "../../src/gitea/routes";
 import { type ApiResponse, giteaApi } from "../support/gitea/client";
-import { EMULATOR_ROUTES, type GiteaEmulator, NEWER_EMULATOR_ROUTES, SPEC_VERSIONS, SWAGGER_PATHS, type SpecVersion, loadSpec, startGitea } from "../support/gitea/index";
+import { EMULATOR_ROUTES, type GiteaEmulator, NEWER_EMULATOR_ROUTES, SPEC_VERSIONS, SWAGGER_PATHS, type SpecVersion, ciOf, loadSpec, startGitea } from "../support/gitea/index";
 
 const specs = Object.fromEntries(SPEC_VERSIONS.map((v) => [v, loadSpec(v)])) as Record<SpecVersion, ReturnType<typeof loadSpec>>;
 const haveSpecs = SPEC_VERSIONS.every((v) => specs[v] !== null);
@@ -100,6 +100,8 @@ async function exerciseAll(g: GiteaEmulator): Promise<Results> {
     ids.review = review.id;
     await g.commitFiles(R, "feat", { "f.txt": "f\n" }, "feat", "writer");
     g.addRun(R, { workflow: "claude.yml", actor: "owner" });
+    const headSha = (await g.branchSha(R, "feat"))!;
+    const ci = ciOf(g).addWorkflowRun(R, { workflow: "ci.yml", name: "CI", event: "push", headSha, ref: "refs/heads/feat", actor: "writer", jobs: [{ name: "test", status: "failure", log: ["boom"] }] });
     g.clearLog();
     g.clearViolations();
 
@@ -172,6 +174,12 @@ async function exerciseAll(g: GiteaEmulator): Promise<Results> {
       body: { ref: "main", inputs: { prompt: "hi" } },
     });
     await call("GET /repos/{owner}/{repo}/actions/runs/{run}", "GET", `${p}/actions/runs/${g.runs(R)[0]?.id}`);
+    // CI: statuses (every version), job logs (1.24), runs and jobs (1.25).
+    await call("GET /repos/{owner}/{repo}/commits/{ref}/status", "GET", `${p}/commits/${headSha}/status?page=1&limit=50`);
+    await call("GET /repos/{owner}/{repo}/actions/runs", "GET", `${p}/actions/runs?head_sha=${headSha}`);
+    await call("GET /repos/{owner}/{repo}/actions/runs/{run}/jobs", "GET", `${p}/actions/runs/${ci.run.id}/jobs`);
+    await call("GET /repos/{owner}/{repo}/actions/jobs/{job_id}", "GET", `${p}/actions/jobs/${ci.jobs[0]!.id}`);
+    await call("GET /repos/{owner}/{repo}/actions/jobs/{job_id}/logs", "GET", `${p}/actions/jobs/${ci.jobs[0]!.id}/logs`);
   return results;
 }
 

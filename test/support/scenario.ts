@@ -108,8 +108,8 @@ export class World {
     return { workspace, runnerTemp, home };
   }
 
-  /** The github context a Gitea runner gives a job for this event (each workflow run has its own run id). */
-  github(eventName: string, event: Record<string, unknown>, actor: string, runId = 4242, token: string = SECRETS.jobToken) {
+  /** The github context a Gitea runner gives a job for this event (each workflow run has its own run id; `runNumber` default 17). */
+  github(eventName: string, event: Record<string, unknown>, actor: string, runId = 4242, token: string = SECRETS.jobToken, runNumber = 17) {
     return {
       event_name: eventName,
       event,
@@ -118,7 +118,7 @@ export class World {
       server_url: this.gitea.url,
       api_url: this.gitea.apiUrl,
       run_id: runId,
-      run_number: 17,
+      run_number: runNumber,
       token,
       actor,
     };
@@ -139,6 +139,8 @@ export class World {
     token?: string;
     /** GITHUB_RUN_ID (default 4242): runs at the same time are different workflow runs. */
     runId?: number;
+    /** This workflow run's id and number (GITHUB_RUN_ID / GITHUB_RUN_NUMBER). */
+    run?: { id: number; number: number };
     /** A copy of this action to run instead of the repository itself (security tests that try to overwrite its files). */
     actionDir?: string;
     /** Leave the log unmasked (security tests scan it for secrets in every encoding). */
@@ -152,7 +154,7 @@ export class World {
       with: { anthropic_api_key: SECRETS.anthropicKey, subprocess_sandbox: "false", ...o.with },
       stepEnv: { ...cliEnv(this.model.url), ...o.stepEnv },
       ...(o.jobEnv ? { jobEnv: o.jobEnv } : {}),
-      github: this.github(o.eventName, o.event, o.actor ?? String((o.event.sender as { login?: string } | undefined)?.login ?? USERS.alice), o.runId, o.token),
+      github: this.github(o.eventName, o.event, o.actor ?? String((o.event.sender as { login?: string } | undefined)?.login ?? USERS.alice), o.run?.id ?? o.runId, o.token, o.run?.number),
       ...dirs,
       baseEnv: { PATH: `${path.dirname(claudeBin())}${path.delimiter}${process.env.PATH ?? ""}` },
       timeoutMs: o.timeoutMs ?? 120_000,
@@ -169,6 +171,8 @@ export class World {
     secrets?: Record<string, string>;
     vars?: Record<string, string>;
     timeoutMs?: number;
+    /** This workflow run's id and number (GITHUB_RUN_ID / GITHUB_RUN_NUMBER). */
+    run?: { id: number; number: number };
     /** the run's job token (default: the write token of acme/app) */
     token?: string;
     /** Gitea withheld the repository's secrets (a fork run): only the job token is given */
@@ -197,8 +201,8 @@ export class World {
         server_url: this.gitea.url,
         api_url: this.gitea.apiUrl,
         token: o.token ?? SECRETS.jobToken,
-        run_id: o.runId ?? 4242,
-        run_number: o.runNumber ?? 17,
+        run_id: o.run?.id ?? o.runId ?? 4242,
+        run_number: o.run?.number ?? o.runNumber ?? 17,
         ...(o.ref !== undefined ? { ref: o.ref } : {}),
         ...(o.sha !== undefined ? { sha: o.sha } : {}),
       },

@@ -31,6 +31,7 @@ const NEW_INPUTS = [
   "progress_allowed_hosts",
   "context_budget_tokens",
   "subprocess_sandbox",
+  "reviewer_trigger",
 ];
 
 /** GitHub/Gitea heading anchors: lower case, punctuation dropped, each blank a hyphen. */

@@ -36,6 +36,11 @@ export type Boundary = {
 /** Variables the broker and git may see: nothing secret. */
 const SAFE_ENV = ["PATH", "HOME", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "TMPDIR", "SSL_CERT_FILE", "SSL_CERT_DIR", "NODE_EXTRA_CA_CERTS", "GIT_SSL_CAINFO", "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "http_proxy", "https_proxy", "no_proxy", "GIT_HTTP_LOW_SPEED_LIMIT", "GIT_HTTP_LOW_SPEED_TIME"];
 
+/** GITHUB_RUN_ID and GITHUB_RUN_NUMBER as numbers, when both are. */
+function runRef(id: string, number: string): { id: number; number: number } | undefined {
+  return /^[1-9]\d{0,15}$/.test(id) && /^[1-9]\d{0,15}$/.test(number) ? { id: Number(id), number: Number(number) } : undefined;
+}
+
 function safeEnv(env: Record<string, string | undefined>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const name of SAFE_ENV) if (env[name]) out[name] = env[name]!;
@@ -112,6 +117,10 @@ export async function setUpBoundary(
       workspace,
       gitName: inputs.claude_git_name,
       gitEmail: inputs.claude_git_email,
+      ...(runRef(runner.runId, runner.runNumber) ? { run: runRef(runner.runId, runner.runNumber)! } : {}),
+      ...(entity && o.ctx.kind === "entity" && o.ctx.trigger.kind === "workflow_run" && o.ctx.trigger.run.id > 0 && o.ctx.trigger.run.number > 0
+        ? { knownRuns: [{ id: o.ctx.trigger.run.id, number: o.ctx.trigger.run.number }] }
+        : {}),
     },
     ...(o.branch
       ? { git: { remoteUrl: remoteUrl(runner.serverUrl, o.ctx.repository.fullName), branch: o.branch.name, baseBranch: o.branch.base, startSha: o.branch.startSha } }

@@ -4,7 +4,7 @@ import { writeClaudeFiles, type ClaudePlan } from "../../claude/plan";
 import { actionToolLists } from "../../claude/tools";
 import type { EventContext } from "../../gitea/context";
 import type { WorkBranch } from "../../gitea/git";
-import { defaultAllowedGiteaTools, giteaToolId, GITEA_TOOLS } from "../../mcp/gitea/names";
+import { CI_TOOLS, ciToolsAllowed, defaultAllowedGiteaTools, giteaToolId, GITEA_TOOLS } from "../../mcp/gitea/names";
 import type { RunState } from "../../state";
 import type { Boundary } from "./boundary";
 import type { PrepareContext } from "./context";
@@ -13,7 +13,7 @@ import { PROGRESS_TOOL } from "./prompt";
 export async function writeFiles(
   run: PrepareContext,
   plan: ClaudePlan,
-  _ctx: EventContext,
+  ctx: EventContext,
   state: RunState,
   branch: WorkBranch | undefined,
   boundary: Boundary,
@@ -27,6 +27,7 @@ export async function writeFiles(
     mcpTools: [
       ...defaultAllowedGiteaTools({ useCommitSigning: inputs.use_commit_signing }),
       ...(branch && !inputs.use_commit_signing ? [giteaToolId(GITEA_TOOLS.pushBranch)] : []),
+      ...(ciToolsAllowed({ isPR: ctx.kind === "entity" && ctx.entity.isPR, additionalPermissions: inputs.additional_permissions }) ? CI_TOOLS.map(giteaToolId) : []),
       ...(state.progress ? [PROGRESS_TOOL] : []),
     ],
   });

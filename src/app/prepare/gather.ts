@@ -46,6 +46,8 @@ export function gather(
   const entity: EntityEvent | undefined = ctx.kind === "entity" ? ctx : undefined;
   const pull = entity?.entity.isPR ? (known ?? settle(readPull(client, entity.entity.number))) : undefined;
   const comment = entity?.entity.isPR && !entity.entity.headSha && entity.trigger.kind === "comment" ? entity.trigger : undefined;
+  // On pull requests, Claude's own earlier reviews are marked in its context (who the token's user is).
+  const self = entity?.entity.isPR ? client.currentUser().then((u) => u.login, () => undefined) : undefined;
   return {
     ...(entity && comment ? { triggerHead: settle(headSeenBy(client, entity.entity.number, comment.createdAt)) } : {}),
     version: settle(client.version()),
@@ -57,6 +59,7 @@ export function gather(
               ...(pull ? { pull: pull.then(unwrap) } : {}),
               // As many changed files as the context budget can use; the rest are counted.
               maxFiles: (total) => filesToRead(inputs.context_budget_tokens, total),
+              ...(self ? { self } : {}),
             }),
           ),
         }

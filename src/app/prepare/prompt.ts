@@ -4,7 +4,7 @@ import { join } from "node:path";
 import type { EventContext } from "../../gitea/context";
 import type { EntityData } from "../../gitea/data";
 import type { WorkBranch } from "../../gitea/git";
-import { READ_ONLY_TOOLS, giteaToolId } from "../../mcp/gitea/names";
+import { CI_TOOLS, READ_ONLY_TOOLS, ciToolsAllowed, giteaToolId } from "../../mcp/gitea/names";
 import { buildPrompt } from "../../prompt/index";
 import type { PromptInput } from "../../prompt/types";
 import type { RunMode } from "../../state";
@@ -24,10 +24,11 @@ export type PromptFacts = {
 };
 
 /** The MCP tools this run offers Claude (the prompt names them). */
-export function offeredMcpTools(f: PromptFacts, hasProgress: boolean): string[] {
+export function offeredMcpTools(f: PromptFacts, hasProgress: boolean, additionalPermissions: Readonly<Record<string, string>> = {}): string[] {
   const entity = f.ctx.kind === "entity" ? f.ctx.entity : undefined;
   return [
     ...READ_ONLY_TOOLS.map(giteaToolId),
+    ...(ciToolsAllowed({ isPR: entity?.isPR === true, additionalPermissions }) ? CI_TOOLS.map(giteaToolId) : []),
     ...(f.commentId !== undefined ? [giteaToolId("update_claude_comment")] : []),
     ...(f.branch ? [giteaToolId("commit_files")] : []),
     ...(f.branch ? [giteaToolId("create_pull_request")] : []),
@@ -40,7 +41,7 @@ export function offeredMcpTools(f: PromptFacts, hasProgress: boolean): string[] 
 /** Writes the prompt file; returns its path and the kind of prompt. */
 export async function writePrompt(run: PrepareContext, f: PromptFacts): Promise<{ file: string; kind: string }> {
   const hasProgress = Boolean(run.state?.progress);
-  const prompt = buildPrompt(promptInput(run, f, offeredMcpTools(f, hasProgress), hasProgress));
+  const prompt = buildPrompt(promptInput(run, f, offeredMcpTools(f, hasProgress, run.inputs.additional_permissions), hasProgress));
   for (const note of prompt.notices) run.io.notice(note);
   const dir = join(run.workDir, "prompt");
   await mkdir(dir, { recursive: true, mode: 0o700 });
@@ -62,6 +63,18 @@ function promptInput(run: PrepareContext, f: PromptFacts, mcpTools: string[], ha
     triggerPhrase: inputs.trigger_phrase,
     ...(inputs.assignee_trigger ? { assigneeTrigger: inputs.assignee_trigger } : {}),
     ...(inputs.label_trigger ? { labelTrigger: inputs.label_trigger } : {}),
+    ...(ctx.kind === "entity" && ctx.trigger.kind === "review_request" && ctx.trigger.reviewer ? { requestedReviewer: ctx.trigger.reviewer.login } : {}),
+    ...(ctx.kind === "entity" && ctx.trigger.kind === "workflow_run"
+      ? {
+          ciRun: {
+            workflow: ctx.trigger.run.workflow,
+            number: ctx.trigger.run.number,
+            event: ctx.trigger.run.event,
+            headSha: ctx.trigger.run.headSha,
+            htmlUrl: ctx.trigger.run.htmlUrl,
+          },
+        }
+      : {}),
     ...(f.commentId !== undefined ? { trackingCommentId: f.commentId } : {}),
     ...(branch
       ? {

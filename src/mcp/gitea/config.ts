@@ -26,6 +26,13 @@ export type GiteaMcpConfig = {
   gitName: string;
   gitEmail: string;
   token: string;
+  /**
+   * This workflow run (GITHUB_RUN_ID, GITHUB_RUN_NUMBER): where the CI tools'
+   * search for another run's id starts when the token may not list runs.
+   */
+  run?: { id: number; number: number };
+  /** Runs the event named by id and number (a workflow_run payload's failed run). */
+  knownRuns?: { id: number; number: number }[];
   /** The token is the Actions job token: Gitea's job-token limits apply (src/gitea/limits.ts). */
   usesJobToken?: boolean;
   /** Every secret value, for redaction. */

@@ -55,9 +55,9 @@ export const LEGACY_TOOLS: Readonly<Record<string, Fate>> = {
   "mcp__github_file_ops__delete_files": { to: GITEA_TOOLS.commitFiles, note: "a file deleted in the working tree is deleted by the commit" },
   "mcp__github_file_ops__update_claude_comment": { to: GITEA_TOOLS.updateClaudeComment },
   "mcp__github_comment__update_claude_comment": { to: GITEA_TOOLS.updateClaudeComment },
-  "mcp__github_actions__get_ci_status": { none: "Gitea has no CI-status API for Claude" },
-  "mcp__github_actions__get_workflow_run_details": { none: "Gitea has no CI-status API for Claude" },
-  "mcp__github_actions__download_job_log": { none: "Gitea has no CI-status API for Claude" },
+  "mcp__github_actions__get_ci_status": { to: GITEA_TOOLS.getCiStatus, note: "the checks of this run's pull request, with the failed Gitea Actions jobs' ids" },
+  "mcp__github_actions__get_workflow_run_details": { to: GITEA_TOOLS.getCiStatus, note: "it lists each failed job's run, job index and job id" },
+  "mcp__github_actions__download_job_log": { to: GITEA_TOOLS.getJobLog, note: "the end of a job's log, by job id or by run number and job index" },
 };
 
 /** The servers of the earlier forks; a rule naming one of them is one of the names above or unknown. */

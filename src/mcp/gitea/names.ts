@@ -26,6 +26,8 @@ export const GITEA_TOOLS = {
   setLabels: "set_labels",
   submitReview: "submit_review",
   pushBranch: "push_branch",
+  getCiStatus: "get_ci_status",
+  getJobLog: "get_job_log",
 } as const;
 
 export type GiteaToolName = (typeof GITEA_TOOLS)[keyof typeof GITEA_TOOLS];
@@ -44,6 +46,19 @@ export const READ_ONLY_TOOLS: readonly GiteaToolName[] = [
   GITEA_TOOLS.listBranches,
   GITEA_TOOLS.listLabels,
 ];
+
+/**
+ * Read-only tools about CI (commit statuses, Gitea Actions jobs and logs):
+ * allowed by default on runs about a pull request, and wherever
+ * `additional_permissions` grants `actions: read` (see ciToolsAllowed).
+ */
+export const CI_TOOLS: readonly GiteaToolName[] = [GITEA_TOOLS.getCiStatus, GITEA_TOOLS.getJobLog];
+
+/** Whether a run allows the CI tools by default: it is about a pull request, or `additional_permissions` has `actions: read` (or `write`). */
+export function ciToolsAllowed(o: { isPR: boolean; additionalPermissions: Readonly<Record<string, string>> }): boolean {
+  const actions = Object.entries(o.additionalPermissions).find(([name]) => name.trim().toLowerCase() === "actions")?.[1]?.trim().toLowerCase();
+  return o.isPR || actions === "read" || actions === "write";
+}
 
 /** Tools that change something on Gitea. */
 export const WRITE_TOOLS: readonly GiteaToolName[] = [
@@ -68,7 +83,7 @@ export const EXPLICIT_TOOLS: readonly GiteaToolName[] = [
   GITEA_TOOLS.submitReview,
 ];
 
-export const ALL_GITEA_TOOLS: readonly GiteaToolName[] = [...READ_ONLY_TOOLS, ...WRITE_TOOLS];
+export const ALL_GITEA_TOOLS: readonly GiteaToolName[] = [...READ_ONLY_TOOLS, ...CI_TOOLS, ...WRITE_TOOLS];
 
 /** `update_claude_comment` → `mcp__gitea__update_claude_comment`. */
 export function giteaToolId(name: GiteaToolName): string {

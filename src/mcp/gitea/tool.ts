@@ -4,6 +4,7 @@
  * taking typed dependencies. Transport and error handling live in server.ts.
  */
 import type { z } from "zod";
+import type { CiApi } from "../../gitea/ci-api";
 import type { GiteaClient } from "../../gitea/client";
 import type { Git } from "../../gitea/git";
 import type { Redactor } from "../../text/redact";
@@ -41,6 +42,8 @@ export type GiteaApi = Pick<
 export type ToolDeps = {
   config: GiteaMcpConfig;
   api: GiteaApi;
+  /** Commit statuses and Gitea Actions (the CI tools); absent, those tools refuse. */
+  ci?: CiApi;
   /** git in the workspace (argv arrays, async). */
   git: Git;
   /** Pushes the working branch (fast-forward only); absent when the run has none. */

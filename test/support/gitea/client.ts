@@ -13,9 +13,9 @@ export async function giteaApi<T = any>(
   emu: GiteaEmulator,
   method: string,
   path: string,
-  opts: { token?: string; authorization?: string; body?: unknown; rawBody?: string } = {},
+  opts: { token?: string; authorization?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {},
 ): Promise<ApiResponse<T>> {
-  const headers: Record<string, string> = {};
+  const headers: Record<string, string> = { ...opts.headers };
   if (opts.authorization) headers.Authorization = opts.authorization;
   else if (opts.token) headers.Authorization = `token ${opts.token}`;
   let body: string | undefined;

@@ -17,6 +17,8 @@ export interface Ctx {
   scope?: TaskScope;
   /** request path + query as received (for Link headers) */
   requestUri: string;
+  /** request headers (lower-case names), e.g. Range */
+  requestHeaders?: Record<string, string | string[] | undefined>;
   /** response headers to add */
   headers: Record<string, string>;
 }

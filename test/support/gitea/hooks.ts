@@ -82,7 +82,7 @@ export async function reviewHook(emu: Emu, repo: string, index: number, review: 
     repo,
     doer: review.user,
     ref: review.commit_id,
-    payload: await pullRequestReviewPayload(core, repo, index, { type: review.state === "PENDING" ? "COMMENT" : review.state, content: review.body }, review.user),
+    payload: await pullRequestReviewPayload(core, repo, index, { type: review.state === "PENDING" || review.state === "REQUEST_REVIEW" ? "COMMENT" : review.state, content: review.body }, review.user),
   };
 }
 

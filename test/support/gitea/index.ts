@@ -60,6 +60,8 @@ export type {
 };
 export type { Fault, FaultSpec } from "./faults";
 export { EMULATOR_ROUTES, NEWER_EMULATOR_ROUTES } from "./routes/index";
+export { CiEmulator, ciOf, logTime, workflowRunPayload, type CiJob, type CiStatus, type CiTask, type JobSeed, type JobStatus } from "./ci";
+export { requestReview } from "./review-requests";
 export { SPEC_VERSIONS, SWAGGER_PATH, SWAGGER_PATHS, loadSpec, specVersionFor, type SpecVersion } from "./spec";
 export { Core, giteaCompatVersion, isForgejo } from "./core";
 export { ACTIONS_USER } from "./store";

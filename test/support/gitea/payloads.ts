@@ -155,6 +155,9 @@ export async function pullRequestPayload(
   } = {},
 ): Promise<Json> {
   const core = coreOf(emu);
+  if ((action === "review_requested" || action === "review_request_removed") && !opts.requested_reviewer) {
+    throw new Error(`${action}: Gitea always names the requested_reviewer (use requestReview in review-requests.ts)`);
+  }
   const { pr, poster } = await pullBase(core, repo, index);
   const changes = opts.changes ?? (NOTIFY_ISSUE_CHANGE.has(action) ? labelChanges(core, repo, opts.labels) : undefined);
   let permissionOf: string | null;

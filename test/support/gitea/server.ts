@@ -200,10 +200,11 @@ export class EmulatorServer {
 
     if (!served) {
       if (match && since) {
-        return this.sendError(
-          res,
-          new ApiError(404, `emulated Gitea ${core.version} has no ${match.entry.route} (added in ${since})`),
-        );
+        // A route this version does not have is no route at all: the router's plain 404
+        // (http.NotFound: text/plain "404 page not found"), not an API error.
+        res.writeHead(404, { "Content-Type": "text/plain; charset=utf-8", "X-Content-Type-Options": "nosniff" });
+        res.end("404 page not found\n");
+        return;
       }
       if (validate) {
         if (specMatch) violation("unimplemented-route", `${specMatch.entry.route} is in the spec but not emulated`);
@@ -248,6 +249,7 @@ export class EmulatorServer {
       user: auth.user,
       ...(auth.scope ? { scope: auth.scope } : {}),
       requestUri: `/api/v1${rel}${url.search}`,
+      requestHeaders: req.headers,
       headers: {},
     };
     let reply: Reply;

@@ -146,7 +146,8 @@ export interface TimelineEntry {
   removed?: boolean;
 }
 
-export type ReviewState = "APPROVED" | "COMMENT" | "REQUEST_CHANGES" | "PENDING";
+/** REQUEST_REVIEW: a review request (Gitea keeps it as a review of type "request" and lists it). */
+export type ReviewState = "APPROVED" | "COMMENT" | "REQUEST_CHANGES" | "PENDING" | "REQUEST_REVIEW";
 
 export interface ReviewComment {
   id: number;

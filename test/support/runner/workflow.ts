@@ -178,6 +178,21 @@ export function matchEvent(on: unknown, eventName: string, event: Record<string,
   if (types !== undefined && !typesMatch(types, actions)) {
     return { matched: false, reason: `action '${action}' is not in types [${types.join(", ")}]` };
   }
+  if (eventName === "workflow_run") {
+    // Gitea 1.25 matchWorkflowRunEvent: `workflows` names (workflow.name), `branches` against the run's
+    // head_branch, which is empty for a pull request's run (refs/pull/N/head).
+    const name = String((event.workflow as { name?: unknown } | undefined)?.name ?? "");
+    const branch = String((event.workflow_run as { head_branch?: unknown } | undefined)?.head_branch ?? "");
+    if (filter.workflows !== undefined && !filterMatches(list(filter.workflows), name)) {
+      return { matched: false, reason: `workflow '${name}' is not in workflows [${list(filter.workflows).join(", ")}]` };
+    }
+    if (filter.branches !== undefined && !filterMatches(list(filter.branches), branch)) {
+      return { matched: false, reason: `head branch '${branch}' does not match branches` };
+    }
+    if (filter["branches-ignore"] !== undefined && filterMatches(list(filter["branches-ignore"]), branch)) {
+      return { matched: false, reason: `head branch '${branch}' matches branches-ignore` };
+    }
+  }
   return { matched: true };
 }
 

@@ -90,10 +90,12 @@ describe("readInputs", () => {
 
   it("says once which inputs cannot act on Gitea", () => {
     expect(inertInputNotices(read({}))).toEqual([]);
-    const notes = inertInputNotices(read({ INPUT_ADDITIONAL_PERMISSIONS: "actions: read", INPUT_EXPERIMENTAL_ALLOWED_DOMAINS: "a.com\nb.com", INPUT_USE_NODE_CACHE: "true", INPUT_PATH_TO_BUN_EXECUTABLE: "/x/bun" }));
+    const notes = inertInputNotices(read({ INPUT_ADDITIONAL_PERMISSIONS: "actions: read\nchecks: read", INPUT_EXPERIMENTAL_ALLOWED_DOMAINS: "a.com\nb.com", INPUT_USE_NODE_CACHE: "true", INPUT_PATH_TO_BUN_EXECUTABLE: "/x/bun" }));
     // path_to_bun_executable has an effect now: it reaches the base action.
     expect(notes).toHaveLength(3);
-    expect(notes[0]).toContain("additional_permissions (actions: read) has no effect on Gitea");
+    // `actions: read` offers the CI tools; the other lines have no effect.
+    expect(notes[0]).toContain("additional_permissions (checks: read) has no effect on Gitea");
+    expect(inertInputNotices(read({ INPUT_ADDITIONAL_PERMISSIONS: "actions: read" }))).toEqual([]);
   });
 
   it("checks every value by its rule: refs, logins, e-mails, models, secrets, URLs, bounds", () => {

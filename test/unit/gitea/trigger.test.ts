@@ -5,6 +5,7 @@ import { checkTrigger, containsPhrase, type TriggerInputs } from "../../../src/g
 const inputs: TriggerInputs = {
   trigger_phrase: "@claude",
   assignee_trigger: "claude-bot",
+  reviewer_trigger: "",
   label_trigger: "claude",
   direct_prompt: "",
   override_prompt: "",

@@ -30,9 +30,11 @@ describe("tool registration follows the run's configuration", () => {
     expect(await pr.toolNames()).toContain("submit_review");
     await pr.close();
     const bare = await start({ CLAUDE_COMMENT_ID: "", CLAUDE_BRANCH: "", BASE_BRANCH: "", GITEA_ENTITY_NUMBER: "", GITEA_IS_PR: "" });
+    // get_ci_status needs a pull request or a working branch; get_job_log takes a job id on any run.
     expect(await bare.toolNames()).toEqual([
       "get_file_contents",
       "get_issue",
+      "get_job_log",
       "get_pull_request",
       "get_pull_request_file_diff",
       "list_branches",

@@ -2,8 +2,10 @@
 import type { GiteaTool } from "../tool";
 import { commitFiles } from "./commit-files";
 import { createPullRequest } from "./create-pull-request";
+import { getCiStatus } from "./get-ci-status";
 import { getFileContents } from "./get-file-contents";
 import { getIssue } from "./get-issue";
+import { getJobLog } from "./get-job-log";
 import { getPullRequest } from "./get-pull-request";
 import { getPullRequestFileDiff } from "./get-pull-request-file-diff";
 import { listBranches } from "./list-branches";
@@ -31,6 +33,8 @@ export const GITEA_TOOL_DEFINITIONS = [
   getFileContents,
   listBranches,
   listLabels,
+  getCiStatus,
+  getJobLog,
   pushBranch,
   commitFiles,
   createPullRequest,
@@ -41,8 +45,10 @@ export const GITEA_TOOL_DEFINITIONS = [
 export {
   commitFiles,
   createPullRequest,
+  getCiStatus,
   getFileContents,
   getIssue,
+  getJobLog,
   getPullRequest,
   getPullRequestFileDiff,
   listBranches,
