@@ -263,10 +263,14 @@ export class EmulatorServer {
     }
 
     if (inSpec && core.spec && reply.status >= 200 && reply.status < 300) {
+      // The spec declares no 206, but a route Gitea serves with http.ServeContent (job logs)
+      // answers a Range request with the part of its 200: it is that 200, in part.
+      const declared = core.spec.successStatuses(route);
+      const partOf200 = reply.status === 206 && reply.raw !== undefined && req.headers.range !== undefined && declared.includes(200);
       const problems =
         reply.json !== undefined
           ? core.spec.validateResponse(route, reply.status, reply.json, reply.schema)
-          : core.spec.successStatuses(route).length > 0 && !core.spec.successStatuses(route).includes(reply.status)
+          : declared.length > 0 && !declared.includes(reply.status) && !partOf200
             ? [`status ${reply.status} is not a declared success response`]
             : [];
       for (const p of problems) violation("invalid-response", p);
