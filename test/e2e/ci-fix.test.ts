@@ -187,6 +187,64 @@ describe("examples/claude-fix-ci.yml on Gitea 1.25", () => {
   });
 });
 
+describe("the CI tools on a run about an issue (Gitea 1.25)", () => {
+  let world: World;
+  beforeAll(async () => {
+    world = await World.start({ giteaVersion: "1.25.4", publicUrl: PUBLIC });
+    await world.gitea.createRepo({ owner: "acme", name: "tools" });
+  });
+  afterAll(async () => world?.close());
+
+  it("are offered only with additional_permissions `actions: read`: without it the CLI refuses them, with it the log is read through the broker", async () => {
+    const { fx } = await brokenPullRequest(world, "feature/issue-ci");
+    const issue = world.gitea.createIssue(REPO, { title: "Why is CI red?", body: `See job ${fx.failing.id}.`, user: USERS.alice });
+    const ask = async (body: string, with_: Record<string, string>, turns: Parameters<World["script"]>[0]) => {
+      const c = world.gitea.addComment(REPO, issue.index, { user: USERS.alice, body });
+      world.script(turns);
+      const result = await world.runAction({ eventName: "issue_comment", event: await issueCommentPayload(world.gitea, REPO, issue.index, c.id), with: with_, run: fx.current });
+      expect(result.success, result.log.slice(-4000)).toBe(true);
+      world.model.assertDone();
+    };
+
+    const before = world.gitea.apiRequests().length;
+    await ask("@claude why did CI fail?", {}, [
+      {
+        check: (req) => expect(firstUserText(req)).toContain("See CI results, workflow runs or their logs."),
+        reply: [toolUse(GITEA("get_job_log"), { job_id: fx.failing.id })],
+      },
+      {
+        // Refused by the CLI before the broker is asked: no log request reached Gitea.
+        check: (req) => expect(lastToolResults(req)[0]!.is_error, resultText(req)).toBe(true),
+        reply: [text("I cannot read CI here.")],
+      },
+    ]);
+    expect(world.gitea.apiRequests().slice(before).filter((e) => e.route?.includes("/actions/"))).toEqual([]);
+
+    await ask("@claude why did CI fail? (with the log)", { additional_permissions: "actions: read" }, [
+      {
+        check: (req) => {
+          expect(firstUserText(req)).toContain("Read CI: the checks on the working branch's head commit");
+          expect(firstUserText(req)).not.toContain("See CI results, workflow runs or their logs.");
+        },
+        reply: [toolUse(GITEA("get_job_log"), { job_id: fx.failing.id, tail_lines: 3 })],
+      },
+      {
+        check: (req) => {
+          const log = resultText(req);
+          expect(log).not.toContain("ERROR:");
+          expect(log).toContain("AssertionError: expected 'Hi Ada' to equal 'Hello Ada' at src/greet.js:1:40");
+          expect(log).not.toMatch(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{7}Z/);
+        },
+        reply: [text("greet says Hi.")],
+      },
+    ]);
+    // The log was read with the run's token by the broker, only its end.
+    const logs = world.gitea.apiRequests().filter((e) => e.route === "GET /repos/{owner}/{repo}/actions/jobs/{job_id}/logs");
+    expect(logs.map((e) => e.status)).toEqual([206]);
+    expect(world.gitea.violations).toEqual([]);
+  });
+});
+
 describe('"@claude fix CI" on Gitea 1.22: the checks only', () => {
   let world: World;
   beforeAll(async () => {
