@@ -185,6 +185,45 @@ describe("examples/claude-fix-ci.yml on Gitea 1.25", () => {
     expect(answer!.body).toContain("I could not verify that @alice may write to acme/app");
     expect(world.model.requests.length).toBe(before);
   });
+
+  it('a push after "@claude fix CI": Claude works on the head the request saw, and get_ci_status says the checks are for a commit it does not have', async () => {
+    const { pr, fx } = await brokenPullRequest(world, "feature/greet-5");
+    const c = world.gitea.addComment(REPO, pr, { user: USERS.alice, body: "@claude fix CI" });
+    const later = await world.gitea.commitFiles(REPO, "feature/greet-5", { "NOTES.md": "later\n" }, "A later push", USERS.alice);
+    // The run works on a head before the later push: the one the request saw, or (the push that broke CI came in
+    // the comment's own second, which counts as after it) the head before that.
+    let local = "";
+    world.script([
+      { reply: [toolUse("Bash", { command: "git log -1 --format=%H" })] },
+      {
+        check: (req) => {
+          local = /[0-9a-f]{40}/.exec(resultText(req))?.[0] ?? "";
+          expect([fx.headSha, fx.oldHeadSha]).toContain(local);
+        },
+        reply: [toolUse(GITEA("get_ci_status"), {})],
+      },
+      {
+        check: (req) => {
+          const out = JSON.parse(lastToolResults(req)[0]!.text) as { commit: string; notes?: string[] };
+          expect(out.commit).toBe(later);
+          expect(out.notes?.join(" ")).toContain(`The pull request's head ${later} is not in your checkout: it was pushed after this run's request, and you work on ${local}`);
+        },
+        reply: [text("The pull request moved on; trigger me again.")],
+      },
+    ]);
+    const job = await world.runJob({ workflow: WORKFLOW, eventName: "issue_comment", event: await issueCommentPayload(world.gitea, REPO, pr, c.id), vars: { PUBLIC_GITEA_URL: PUBLIC }, run: fx.current });
+    expect(job.success, explain(job)).toBe(true);
+    world.model.assertDone();
+    // Asked again after the push, the run works on the current head: no such note.
+    const again = fixCiComment(world, pr);
+    world.script([
+      { reply: [toolUse(GITEA("get_ci_status"), {})] },
+      { check: (req) => expect(lastToolResults(req)[0]!.text).not.toContain("is not in your checkout"), reply: [text("No checks on the new head yet.")] },
+    ]);
+    const second = await world.runJob({ workflow: WORKFLOW, eventName: "issue_comment", event: await issueCommentPayload(world.gitea, REPO, pr, again.id), vars: { PUBLIC_GITEA_URL: PUBLIC }, run: fx.current });
+    expect(second.success, explain(second)).toBe(true);
+    world.model.assertDone();
+  });
 });
 
 describe("the CI tools on a run about an issue (Gitea 1.25)", () => {
