@@ -1,8 +1,7 @@
 /**
  * The action against an emulated Gitea that enforces Gitea's rules, end to
  * end (action.yml, the real claude CLI, the scripted model): the server's page
- * cap (nothing truncated at 10, 20, 50 or 100), attachments off, label
- * changes on 1.25 (`changes.added_labels`), schedules
+ * cap (nothing truncated at 10, 20, 50 or 100), attachments off, schedules
  * with `{}` as their event, `pull_request_comment`, Forgejo's version string,
  * team members with Code write, and a comment list that answers 500 for a
  * missing issue.
@@ -65,41 +64,6 @@ describe("attachments disabled on the server", () => {
     expect(notices(result).some((n) => n.includes("Attachments are disabled on this Gitea"))).toBe(true);
     expect(world.gitea.apiRequests("GET /repos/{owner}/{repo}/issues/{index}/assets").map((r) => r.status)).toEqual([404]);
     expect(commentsBy(world, issue.index)[0]!.body).toContain("**Claude finished @alice's task");
-  });
-});
-
-describe("label changes on Gitea 1.25 (changes.added_labels)", () => {
-  let world: World;
-  beforeAll(async () => {
-    world = await World.start({ giteaVersion: "1.25.4" });
-  });
-  afterAll(async () => world?.close());
-
-  it("the label just added starts Claude; another label added later does not, with no look at the timeline", async () => {
-    const issue = world.gitea.createIssue(REPO, { title: "Slow build", body: "The build takes 20 minutes.", user: USERS.alice });
-    world.gitea.setIssueLabels(REPO, issue.index, ["claude"], USERS.alice);
-    const added = await issuesPayload(world.gitea, REPO, issue.index, "label_updated", USERS.alice, { labels: { added: ["claude"] } });
-    expect(added.changes).toMatchObject({ added_labels: [{ name: "claude" }] });
-    const with_ = { label_trigger: "claude", gitea_token: SECRETS.adminToken };
-    world.script([{ reply: [text("Looked at it.")] }]);
-    const main = mainRequestsFrom(world);
-    const first = await world.runAction({ eventName: "issues", event: added, with: with_ });
-    if (!first.success) console.log(first.log);
-    expect(first.outputs.conclusion).toBe("success");
-    expect(promptOf(main())).toContain("The build takes 20 minutes.");
-
-    world.gitea.setIssueLabels(REPO, issue.index, ["claude", "bug"], USERS.alice);
-    const other = await issuesPayload(world.gitea, REPO, issue.index, "label_updated", USERS.alice, { labels: { added: ["bug"] } });
-    const commentsBefore = world.gitea.listComments(REPO, issue.index).length;
-    const later = mainRequestsFrom(world);
-    world.gitea.clearLog();
-    const second = await world.runAction({ eventName: "issues", event: other, with: with_ });
-    expect(second.success).toBe(true);
-    expect(second.outputs.conclusion).toBe("skipped");
-    expect(step(second, "prepare")?.log).toContain("label 'claude' was not among the labels just added");
-    expect(later()).toEqual([]);
-    expect(world.gitea.listComments(REPO, issue.index)).toHaveLength(commentsBefore);
-    expect(world.gitea.apiRequests("GET /repos/{owner}/{repo}/issues/{index}/timeline")).toEqual([]);
   });
 });
 
