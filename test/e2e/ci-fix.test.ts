@@ -183,6 +183,103 @@ describe("examples/claude-fix-ci.yml on Gitea 1.25", () => {
     expect(answer!.body).toContain("I could not verify that @alice may write to acme/app");
     expect(world.model.requests.length).toBe(before);
   });
+
+  it('a push after "@claude fix CI": Claude works on the head the request saw, and get_ci_status says the checks are for a commit it does not have', async () => {
+    const { pr, fx } = await brokenPullRequest(world, "feature/greet-5");
+    const c = world.gitea.addComment(REPO, pr, { user: USERS.alice, body: "@claude fix CI" });
+    const later = await world.gitea.commitFiles(REPO, "feature/greet-5", { "NOTES.md": "later\n" }, "A later push", USERS.alice);
+    // The run works on a head before the later push: the one the request saw, or (the push that broke CI came in
+    // the comment's own second, which counts as after it) the head before that.
+    let local = "";
+    world.script([
+      { reply: [toolUse("Bash", { command: "git log -1 --format=%H" })] },
+      {
+        check: (req) => {
+          local = /[0-9a-f]{40}/.exec(resultText(req))?.[0] ?? "";
+          expect([fx.headSha, fx.oldHeadSha]).toContain(local);
+        },
+        reply: [toolUse(GITEA("get_ci_status"), {})],
+      },
+      {
+        check: (req) => {
+          const out = JSON.parse(lastToolResults(req)[0]!.text) as { commit: string; notes?: string[] };
+          expect(out.commit).toBe(later);
+          expect(out.notes?.join(" ")).toContain(`The pull request's head ${later} is not in your checkout: it was pushed after this run's request, and you work on ${local}`);
+        },
+        reply: [text("The pull request moved on; trigger me again.")],
+      },
+    ]);
+    const job = await world.runJob({ workflow: WORKFLOW, eventName: "issue_comment", event: await issueCommentPayload(world.gitea, REPO, pr, c.id), vars: { PUBLIC_GITEA_URL: PUBLIC }, run: fx.current });
+    expect(job.success, explain(job)).toBe(true);
+    world.model.assertDone();
+    // Asked again after the push, the run works on the current head: no such note.
+    const again = world.gitea.addComment(REPO, pr, { user: USERS.alice, body: "@claude fix CI", created_at: aSecondAfterThePush() });
+    world.script([
+      { reply: [toolUse(GITEA("get_ci_status"), {})] },
+      { check: (req) => expect(lastToolResults(req)[0]!.text).not.toContain("is not in your checkout"), reply: [text("No checks on the new head yet.")] },
+    ]);
+    const second = await world.runJob({ workflow: WORKFLOW, eventName: "issue_comment", event: await issueCommentPayload(world.gitea, REPO, pr, again.id), vars: { PUBLIC_GITEA_URL: PUBLIC }, run: fx.current });
+    expect(second.success, explain(second)).toBe(true);
+    world.model.assertDone();
+  });
+});
+
+describe("the CI tools on a run about an issue (Gitea 1.25)", () => {
+  let world: World;
+  beforeAll(async () => {
+    world = await World.start({ giteaVersion: "1.25.4", publicUrl: PUBLIC });
+    await world.gitea.createRepo({ owner: "acme", name: "tools" });
+  });
+  afterAll(async () => world?.close());
+
+  it("are offered only with additional_permissions `actions: read`: without it the CLI refuses them, with it the log is read through the broker", async () => {
+    const { fx } = await brokenPullRequest(world, "feature/issue-ci");
+    const issue = world.gitea.createIssue(REPO, { title: "Why is CI red?", body: `See job ${fx.failing.id}.`, user: USERS.alice });
+    const ask = async (body: string, with_: Record<string, string>, turns: Parameters<World["script"]>[0]) => {
+      const c = world.gitea.addComment(REPO, issue.index, { user: USERS.alice, body });
+      world.script(turns);
+      const result = await world.runAction({ eventName: "issue_comment", event: await issueCommentPayload(world.gitea, REPO, issue.index, c.id), with: with_, run: fx.current });
+      expect(result.success, result.log.slice(-4000)).toBe(true);
+      world.model.assertDone();
+    };
+
+    const before = world.gitea.apiRequests().length;
+    await ask("@claude why did CI fail?", {}, [
+      {
+        check: (req) => expect(firstUserText(req)).toContain("See CI results, workflow runs or their logs."),
+        reply: [toolUse(GITEA("get_job_log"), { job_id: fx.failing.id })],
+      },
+      {
+        // Refused by the CLI before the broker is asked: no log request reached Gitea.
+        check: (req) => expect(lastToolResults(req)[0]!.is_error, resultText(req)).toBe(true),
+        reply: [text("I cannot read CI here.")],
+      },
+    ]);
+    expect(world.gitea.apiRequests().slice(before).filter((e) => e.route?.includes("/actions/"))).toEqual([]);
+
+    await ask("@claude why did CI fail? (with the log)", { additional_permissions: "actions: read" }, [
+      {
+        check: (req) => {
+          expect(firstUserText(req)).toContain("Read CI: the checks on the working branch's head commit");
+          expect(firstUserText(req)).not.toContain("See CI results, workflow runs or their logs.");
+        },
+        reply: [toolUse(GITEA("get_job_log"), { job_id: fx.failing.id, tail_lines: 3 })],
+      },
+      {
+        check: (req) => {
+          const log = resultText(req);
+          expect(log).not.toContain("ERROR:");
+          expect(log).toContain("AssertionError: expected 'Hi Ada' to equal 'Hello Ada' at src/greet.js:1:40");
+          expect(log).not.toMatch(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{7}Z/);
+        },
+        reply: [text("greet says Hi.")],
+      },
+    ]);
+    // The log was read with the run's token by the broker, only its end.
+    const logs = world.gitea.apiRequests().filter((e) => e.route === "GET /repos/{owner}/{repo}/actions/jobs/{job_id}/logs");
+    expect(logs.map((e) => e.status)).toEqual([206]);
+    expect(world.gitea.violations).toEqual([]);
+  });
 });
 
 describe('"@claude fix CI" on Gitea 1.22: the checks only', () => {

@@ -164,6 +164,10 @@ describe("Gitea 1.25", () => {
       expect(byLink.text).toContain("##[error]Process completed with exit code 1.");
       const all = await s.call("get_job_log", { job_id: fx.failing.id, tail_lines: 2000 });
       expect(all.text.length).toBeLessThanOrEqual(MAX_LOG_CHARS + 500);
+      // The cap keeps the end: the failing lines are still there, the start of the log is not.
+      expect(all.text).toMatch(/The last \d+ lines of the log of \d+ bytes/);
+      expect(all.text.trimEnd().endsWith("not ok 2991 - greet says hello\n  AssertionError: expected 'Hi Ada' to equal 'Hello Ada' at src/greet.js:1:40\n##[error]Process completed with exit code 1.")).toBe(true);
+      expect(all.text).not.toContain("> app@1.0.0 test");
       expect(all.text).not.toMatch(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{7}Z/);
     } finally {
       await s.close();

@@ -106,4 +106,23 @@ describe("Claude's own earlier review", () => {
     // Without an earlier review of its own, no such rule.
     expect(buildPrompt(withCi()).text).not.toContain("do not repeat a finding");
   });
+
+  it("when who the token's user is cannot be told, nothing is marked as Claude's own", async () => {
+    const entity = prData().entity;
+    const read = (self?: Promise<string | undefined>) =>
+      fetchEntityData(
+        client([comment(1, "claude-bot", `${TRACKING_MARKER}\n**Claude finished**`)], [review(10, "claude-bot", "COMMENT")]),
+        entity,
+        { kind: "pull_request", author: entity.author },
+        self ? { self } : {},
+      );
+    // No lookup (not a pull request run), or a lookup that failed (gather turns it into undefined).
+    for (const data of [await read(), await read(Promise.resolve(undefined))]) {
+      expect(data.comments.some((c) => c.own)).toBe(false);
+      expect(data.reviews.some((r) => r.own)).toBe(false);
+      const text = buildPrompt(withCi({ data })).text;
+      expect(text).not.toContain(OWN);
+      expect(text).not.toContain("do not repeat a finding");
+    }
+  });
 });

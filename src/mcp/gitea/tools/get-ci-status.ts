@@ -12,7 +12,23 @@ import { defineTool, ToolError, type ToolDeps } from "../tool";
 /** Statuses listed at most (the counts cover them all). */
 export const MAX_LISTED_STATUSES = 100;
 
-type Target = { sha: string; source: string };
+type Target = { sha: string; source: string; notInCheckout?: string };
+
+/**
+ * The workspace's HEAD when it does not contain `sha`: a push to the pull
+ * request after the request, which this run does not work on (it works on the
+ * head the request saw). Undefined when it does, or when git cannot tell.
+ */
+async function checkoutLacks(deps: ToolDeps, sha: string): Promise<string | undefined> {
+  const head = await deps.git.tryRun(["rev-parse", "--verify", "--quiet", "HEAD"]).catch(() => undefined);
+  const local = head?.code === 0 ? head.stdout.trim() : "";
+  if (!local || local === sha) return undefined;
+  const known = await deps.git.tryRun(["cat-file", "-e", `${sha}^{commit}`]).catch(() => undefined);
+  if (!known) return undefined;
+  if (known.code !== 0) return local;
+  const contained = await deps.git.tryRun(["merge-base", "--is-ancestor", sha, local]).catch(() => undefined);
+  return contained?.code === 1 ? local : undefined;
+}
 
 /** The commit whose CI this run is about: the pull request's head now, else the working branch's head on Gitea. */
 async function target(deps: ToolDeps): Promise<Target> {
@@ -20,7 +36,8 @@ async function target(deps: ToolDeps): Promise<Target> {
   const { entityNumber, isPR, branch } = deps.config;
   if (isPR && entityNumber !== undefined) {
     const pr = await orNotFound(ci.pull(entityNumber), `Pull request #${entityNumber} of ${deps.config.repository}`);
-    return { sha: pr.head.sha, source: `the head of pull request #${entityNumber} (${untrusted(pr.head.ref)})` };
+    const lacks = await checkoutLacks(deps, pr.head.sha);
+    return { sha: pr.head.sha, source: `the head of pull request #${entityNumber} (${untrusted(pr.head.ref)})`, ...(lacks ? { notInCheckout: lacks } : {}) };
   }
   if (branch) {
     const b = await ci.branch(branch);
@@ -84,6 +101,12 @@ export const getCiStatus = defineTool({
     );
 
     const failed = statuses.filter((s) => isFailedState(String(s.state)));
+    if (t.notInCheckout) {
+      notes.push(
+        `The pull request's head ${t.sha} is not in your checkout: it was pushed after this run's request, and you work on ${t.notInCheckout}, ` +
+          "the head the request saw. These checks are for the newer commit, not for the code you see.",
+      );
+    }
     if (!combined.statuses.length) {
       notes.push("No statuses on this commit: no CI has reported on it (Gitea Actions reports only for push, pull request and release runs), or it has not started yet.");
     }
