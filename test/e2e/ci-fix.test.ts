@@ -38,6 +38,12 @@ async function brokenPullRequest(world: World, branch: string): Promise<{ pr: nu
 }
 
 /** Claude's turns: read the CI, read the log, fix, commit, push through the checked git, report with links. */
+/**
+ * The comment's time, clear of the push that broke CI: Gitea's times have whole seconds, and a push
+ * in the comment's own second counts as after it (the run would work on the head before it).
+ */
+const aSecondAfterThePush = () => new Date(Date.now() + 1_500).toISOString();
+
 function fixTurns(fx: CiFixture, o: { first?: (req: MessagesRequest) => void } = {}) {
   let commit = "";
   return [
@@ -143,7 +149,7 @@ describe("examples/claude-fix-ci.yml on Gitea 1.25", () => {
 
   it('"@claude fix CI" with the job token: the failed job is found by a bounded search of run ids from this run\'s own', async () => {
     const { pr, fx } = await brokenPullRequest(world, "feature/greet-2");
-    const c = world.gitea.addComment(REPO, pr, { user: USERS.alice, body: "@claude fix CI" });
+    const c = world.gitea.addComment(REPO, pr, { user: USERS.alice, body: "@claude fix CI", created_at: aSecondAfterThePush() });
     world.script(fixTurns(fx));
     world.gitea.clearLog();
     const job = await world.runJob({ workflow: WORKFLOW, eventName: "issue_comment", event: await issueCommentPayload(world.gitea, REPO, pr, c.id), vars: { PUBLIC_GITEA_URL: PUBLIC }, run: fx.current });
@@ -189,7 +195,7 @@ describe('"@claude fix CI" on Gitea 1.22: the checks only', () => {
 
   it("Claude sees which check failed with its link; the log tool says it needs Gitea 1.24", async () => {
     const { pr, fx } = await brokenPullRequest(world, "feature/old");
-    const c = world.gitea.addComment(REPO, pr, { user: USERS.alice, body: "@claude fix CI" });
+    const c = world.gitea.addComment(REPO, pr, { user: USERS.alice, body: "@claude fix CI", created_at: aSecondAfterThePush() });
     const job = `${PUBLIC}/${REPO}/actions/runs/${fx.failingRun.number}/jobs/1`;
     world.script([
       { reply: [toolUse(GITEA("get_ci_status"), {})] },

@@ -142,6 +142,8 @@ describe("a dispatch without a description", () => {
       seq: 1,
       delivery_id: "nodesc-1:1",
       message: `Claude failed: ${error}`,
+      // Even this update, sent before anything was asked of Gitea, links the run (by number).
+      run_url: `https://gitea.example.com/${REPO}/actions/runs/17`,
     });
     expect(requests.map((r) => r.url)).toEqual(["/progress"]);
     expect(secretsIn(requests, ALL_SECRETS)).toEqual([]);

@@ -255,6 +255,8 @@ describe("a dispatched run that fails", () => {
     // The unused task branch was deleted, so the final update names none.
     expect(bodies[1]!.branch).toBeUndefined();
     expect(bodies[1]!.structured_output).toBeUndefined();
+    // Both updates, the final one from finish included, link the run's web page.
+    for (const b of bodies) expect(b.run_url).toBe(`${PUBLIC}/${REPO}/actions/runs/17`);
   });
 });
 

@@ -152,6 +152,24 @@ describe("assignee trigger (issues: assigned)", () => {
     expect(asks.map((r) => [r.auth, r.status, r.path.split("/")[5]])).toEqual([[ADMIN, 200, USERS.alice]]);
   });
 
+  it("another assignment on an issue Claude answered is no new request: Gitea's payload does not say who was assigned (the timeline does)", async () => {
+    const issue = world.gitea.createIssue(REPO, { title: "Add a CHANGELOG", body: "Keep a changelog.", user: USERS.alice });
+    world.gitea.setAssignees(REPO, issue.index, ["claude"], USERS.alice);
+    const first = await issuesPayload(world.gitea, REPO, issue.index, "assigned", USERS.alice);
+    await allowedRun({ index: issue.index, event: first, eventName: "issues", with: { ...ASSIGN, gitea_token: SECRETS.adminToken }, commenter: ADMIN });
+
+    world.gitea.setAssignees(REPO, issue.index, ["claude", USERS.alice], USERS.alice);
+    const again = await issuesPayload(world.gitea, REPO, issue.index, "assigned", USERS.alice);
+    const commentsBefore = world.gitea.listComments(REPO, issue.index).length;
+    const main = mainRequestsFrom(world);
+    const result = await world.runAction({ eventName: "issues", event: again, with: { ...ASSIGN, gitea_token: SECRETS.adminToken } });
+    expect(result.success).toBe(true);
+    expect(result.outputs.conclusion).toBe("skipped");
+    expect(step(result, "prepare")?.log).toMatch(/Nothing to do: the assignment to claude \(.*\) already has an answer \(comment \d+\)/);
+    expect(main()).toEqual([]);
+    expect(world.gitea.listComments(REPO, issue.index)).toHaveLength(commentsBefore);
+  });
+
   it("with gitea_token of an admin: a reader who assigns is refused even though the poster can write", async () => {
     const issue = world.gitea.createIssue(REPO, { title: "Rename the app", user: USERS.alice });
     world.gitea.setAssignees(REPO, issue.index, ["claude"]);

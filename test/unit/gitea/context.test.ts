@@ -91,6 +91,10 @@ describe("parseEvent and Gitea's own shapes", () => {
   it("takes the repository and actor from the runner when a schedule's payload is {}", () => {
     const ctx = parseEvent("schedule", {}, { repository: "acme/app", actor: "acme", ref: "refs/heads/trunk" });
     expect(ctx).toMatchObject({ kind: "automation", repository: { owner: "acme", name: "app", fullName: "acme/app", defaultBranch: "trunk" }, sender: { login: "acme" } });
+    // The same for every agent-mode event: whatever starts without a payload runs its direct_prompt.
+    for (const name of ["push", "workflow_dispatch"]) {
+      expect(parseEvent(name, {}, { repository: "acme/app", actor: "acme", ref: "refs/heads/trunk" }), name).toMatchObject({ kind: "automation", eventName: name, repository: { fullName: "acme/app" } });
+    }
     expect(() => parseEvent("schedule", {})).toThrow(ContextError);
     expect(() => parseEvent("issue_comment", {}, { repository: "acme/app", actor: "acme" })).toThrow(ContextError);
   });
