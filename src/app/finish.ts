@@ -1,38 +1,47 @@
 /**
- * The finish step (always, once prepare started work): read the execution
- * log streaming, settle the branch (push leftovers, delete an unused new
- * branch), write the tracking comment's final state, the step summary and the
- * final progress update, and set the outputs. Nothing here prints a secret.
+ * The finish step (always, once prepare started work), as a list of phases
+ * (each in src/app/finish/):
+ *
+ *   0. trust      the broker stops first; the state prepare left is verified
+ *                 (a changed one: tampered.ts reports it and the run fails)
+ *   1. outcome    the execution log, the timeout marker and the run step decide
+ *   2. branch     leftover commits pushed, an unused new branch deleted, links;
+ *                 the checkout and the CLI config restored (cleanup.ts)
+ *   3. comment    the tracking comment brought to its final state
+ *   4. summary    the step summary
+ *   5. backend    the final progress update
+ *   6. outputs    conclusion, session id, branch name
+ *
+ * The tracking comment is read back and the branch settled in parallel with
+ * reading the log. Nothing here prints a secret.
  */
-import { access } from "node:fs/promises";
 import { join } from "node:path";
-import { authEnv, fetchBranches, pushWorkBranch, remoteUrl } from "../boundary/push";
+import { remoteUrl } from "../boundary/push";
 import { readTimeoutMarker } from "../claude/executable";
-import { readExecutionLog, type ExecutionSummary } from "../claude/log";
-import { renderStepSummary, type Conclusion } from "../claude/summary";
 import { finalUpdate } from "../dispatch/messages";
-import { ProgressClient, describeDelivery } from "../dispatch/progress";
-import { GiteaClient, GiteaError } from "../gitea/client";
-import { GIT_STALL_ENV, Git, finalizeBranch, spawnRunner, type BranchOutcome, type RemoteBranches } from "../gitea/git";
-import { PROTECTED_BRANCH_LIMIT as PROTECTED } from "../gitea/limits";
+import { GiteaError } from "../gitea/client";
+import { GIT_STALL_ENV, Git, finalizeBranch, spawnRunner, type BranchOutcome } from "../gitea/git";
 import { links as linksFor } from "../gitea/links";
-import { extractClaudeText, finalBody, type FinalState, type LinkSet } from "../gitea/tracking";
+import type { LinkSet } from "../gitea/tracking";
 import { giteaToken, readSomeInputs } from "../inputs";
 import { readRunnerEnv } from "../runner-env";
-import { redactingIO, type ActionIO } from "../io";
+import { redactingIO } from "../io";
 import type { RunState } from "../state";
-import type { EventContext } from "../gitea/context";
 import { FINISH_ENV, FINISH_OUTPUTS } from "../steps";
 import { describeError } from "./errors";
 import type { StepDeps } from "./deps";
-import { writeFinalComment } from "./final-comment";
 import { settle } from "./settle";
+import { sendFinal } from "./finish/backend";
+import { branchLinks, remoteBranches, reportBranch } from "./finish/branch";
 import { restoreRun, stopRunBroker } from "./finish/cleanup";
-import { loadVerifiedState, progressTarget, readEventContext, verifiedComment } from "./finish/trust";
+import { finishClient } from "./finish/client";
+import { finalizeComment } from "./finish/comment";
+import { decide, finishFailed, readLog } from "./finish/outcome";
+import { stepSummary } from "./finish/summary";
+import { reportTampered } from "./finish/tampered";
+import { loadVerifiedState, readEventContext, verifiedComment } from "./finish/trust";
 
 export type FinishDeps = StepDeps;
-
-type Outcome = { conclusion: "success" | "failure"; state: FinalState; reason?: string; cancelled?: boolean };
 
 export async function finish(deps: FinishDeps): Promise<number> {
   const env = deps.env;
@@ -66,15 +75,7 @@ export async function finish(deps: FinishDeps): Promise<number> {
 
   const now = deps.now ?? (() => new Date());
   const durationMs = now().getTime() - Date.parse(state.startedAt);
-  const client = new GiteaClient({
-    apiUrl: runner.apiUrl,
-    token,
-    owner: state.repository.owner,
-    repo: state.repository.name,
-    ...(deps.transport ? { transport: deps.transport } : {}),
-    ...(deps.retry ? { retry: deps.retry } : {}),
-    log: (m) => io.warning(m),
-  });
+  const client = finishClient(deps, io, { apiUrl: runner.apiUrl, token, owner: state.repository.owner, repo: state.repository.name });
   const links = linksFor(state.publicUrl, { fullName: state.repository.fullName });
   const problems: string[] = [];
 
@@ -97,18 +98,9 @@ export async function finish(deps: FinishDeps): Promise<number> {
   // 2. The branch.
   let branch: BranchOutcome | undefined;
   if (state.branch && branchP) {
-    const settled = await branchP;
-    if (settled.ok) {
-      branch = settled.value;
-      if (branch.note && !branch.movedFrom) io.warning(branch.note);
-      // Claude's commits did not reach Gitea because the branch is protected: the limit and the fix fail the run.
-      if (branch.note && !branch.movedFrom && PROTECTED.test(branch.note)) problems.push(branch.note);
-      if (branch.deleted) io.info(`Deleted ${state.branch.name}: it got no commits.`);
-      if (branch.pushed) io.info(`Pushed Claude's unpushed commits to ${branch.branch}.`);
-      if (branch.movedFrom) io.warning(`${branch.note ?? `${branch.movedFrom} moved on; Claude's commits are on ${branch.branch}`}.`);
-    } else {
-      problems.push(`settling the branch: ${describeError(settled.error)}`);
-    }
+    const reported = reportBranch(state.branch.name, await branchP, io);
+    branch = reported.branch;
+    problems.push(...reported.problems);
   }
   problems.push(
     ...(await restoreRun(state, git, {
@@ -130,44 +122,11 @@ export async function finish(deps: FinishDeps): Promise<number> {
   // An unverified comment is never edited nor removed (it may not be this run's): a deleted one, or one
   // that could not be read back and verified, is replaced by a new comment holding the final state.
   if (commentId !== undefined && (current?.ok || state.entity)) {
-    try {
-      const body = finalBody({
-        state: outcome.state,
-        ...(state.triggerUser ? { triggerUser: state.triggerUser } : {}),
-        durationMs,
-        ...(summary?.costUsd !== undefined ? { costUsd: summary.costUsd } : {}),
-        links: linkSet,
-        // When the comment cannot be read back, Claude's final answer from the log stands in for its text.
-        claudeText: current?.ok ? extractClaudeText(current.value.body) : (summary?.result?.text ?? ""),
-        ...(branch?.movedFrom && branch.note ? { notes: [`${branch.note}.`] } : {}),
-      });
-      const final = await writeFinalComment(client, {
-        id: commentId,
-        index: state.entity?.number ?? 0,
-        body: io.redactor.redact(body),
-        ...(current?.ok ? {} : { unreadable: deleted ? "deleted" : "unverified" }),
-      });
-      for (const w of final.warnings) io.warning(w);
-      problems.push(...final.problems);
-      if (final.id !== undefined && final.id !== commentId) io.setOutput(FINISH_OUTPUTS.commentId, String(final.id));
-    } catch (error) {
-      problems.push(`updating the tracking comment: ${describeError(error)}`);
-    }
+    problems.push(...(await finalizeComment(client, io, { commentId, state, outcome, durationMs, summary, links: linkSet, current, deleted, branch })));
   }
 
   // 4. The step summary.
-  const stepConclusion: Conclusion = outcome.state.kind === "timeout" ? "timed_out" : outcome.conclusion;
-  const markdown = summary
-    ? renderStepSummary(
-        { ...summary, ...(structured ? { structuredOutput: parseJson(structured) ?? summary.structuredOutput } : {}) },
-        {
-          redact: (t) => io.redactor.redact(t),
-          conclusion: stepConclusion,
-          ...(timedOut ? { timedOutMinutes: state.timeout.minutes } : {}),
-          ...(outcome.reason && outcome.conclusion === "failure" && !timedOut ? { error: outcome.reason } : {}),
-        },
-      )
-    : `## Claude Code\n\n**${outcome.conclusion}**${outcome.reason ? `: ${outcome.reason}` : ""}\n`;
+  const markdown = stepSummary(summary, { outcome, state, structured, timedOut, io });
   await io.appendSummary(markdown).catch((e) => problems.push(`writing the step summary: ${describeError(e)}`));
 
   // What failed since (the comment edit, the summary) makes the run a failure too, for the backend and the outputs.
@@ -207,222 +166,4 @@ export async function finish(deps: FinishDeps): Promise<number> {
     return 1;
   }
   return problems.length ? 1 : 0;
-}
-
-async function readLog(env: Record<string, string | undefined>, io: ActionIO): Promise<ExecutionSummary | undefined> {
-  const candidates = [env[FINISH_ENV.executionFile], env.RUNNER_TEMP ? join(env.RUNNER_TEMP, "claude-execution-output.json") : undefined];
-  for (const file of candidates) {
-    if (!file) continue;
-    try {
-      await access(file);
-    } catch {
-      continue;
-    }
-    const summary = await readExecutionLog(file);
-    for (const w of summary.warnings) io.warning(`Execution log: ${w}`);
-    return summary;
-  }
-  return undefined;
-}
-
-function decide(
-  state: RunState,
-  env: Record<string, string | undefined>,
-  summary: ExecutionSummary | undefined,
-  timedOut: { minutes: number } | undefined,
-  structured: string,
-): Outcome {
-  if (state.prepareError) return { conclusion: "failure", state: { kind: "error", reason: state.prepareError }, reason: state.prepareError };
-  if (timedOut) {
-    const reason = `Claude was stopped after ${state.timeout.minutes} minute(s) (timeout_minutes).`;
-    return { conclusion: "failure", state: { kind: "timeout", minutes: state.timeout.minutes }, reason };
-  }
-  const runOutcome = env[FINISH_ENV.runOutcome] ?? "";
-  const runConclusion = env[FINISH_ENV.runConclusion] ?? "";
-  // Gitea cancels runs too: by hand, or when a newer dispatch of the same workflow starts on the same ref.
-  if (runOutcome === "cancelled") return { ...fail("The run was cancelled (by hand, or by a newer dispatch of this workflow on the same ref)."), cancelled: true };
-  if (runOutcome === "skipped" || runOutcome === "") return fail("Claude did not run (the run step was skipped).");
-  const errors = summary?.result?.errors?.filter(Boolean) ?? [];
-  if (runOutcome !== "success" && errors.length) return fail(`Claude Code failed: ${errors.join("; ")}`);
-  if (state.jsonSchema && !structured.trim()) {
-    return fail(
-      `A JSON schema was requested (json_schema / --json-schema) but Claude returned no structured output${summary?.result ? ` (result: ${summary.result.subtype}${summary.result.isError ? ", is_error" : ""})` : ""}.`,
-    );
-  }
-  if (runOutcome === "success" && runConclusion === "success") return { conclusion: "success", state: { kind: "success" } };
-  if (summary?.result?.isError) return fail(`Claude Code reported an error: ${(summary.result.text ?? summary.result.subtype).slice(0, 500)}`);
-  if (summary && !summary.result) return fail("Claude Code stopped without a result (see the job log).");
-  return fail("The Claude Code step failed (see the job log).");
-}
-
-const fail = (reason: string): Outcome => ({ conclusion: "failure", state: { kind: "error", reason }, reason });
-
-/** The run's outcome once finish itself failed at something (the reason names each failing call). */
-function finishFailed(outcome: Outcome, problems: string[]): Outcome {
-  const what = `Finishing the run failed: ${problems.join("; ")}`;
-  if (outcome.state.kind === "error") return fail(`${outcome.state.reason}\n${what}`);
-  const before = outcome.state.kind === "timeout" ? `Claude timed out after ${outcome.state.minutes} minute(s)` : "Claude finished";
-  return fail(`${before}, but finishing the run failed: ${problems.join("; ")}`);
-}
-
-/**
- * Branch reads and deletes over the API (a delete the API keeps refusing is
- * done with git, so no unused branch is left behind); pushes and fetches of
- * this repository through src/boundary/push.ts.
- */
-function remoteBranches(
-  client: GiteaClient,
-  git: Git,
-  io: ActionIO,
-  remote: { url: string; token: string },
-  env: Record<string, string | undefined>,
-): RemoteBranches {
-  return {
-    branch: (name) => client.branch(name),
-    async push(branch, target) {
-      const pushed = await pushWorkBranch({
-        workspace: git.cwd,
-        remote,
-        branch: branch.name,
-        ...(target ? { target } : {}),
-        startSha: branch.startSha,
-        env: { ...GIT_STALL_ENV, ...env },
-        usesJobToken: remote.token === env.GITHUB_TOKEN,
-      });
-      return { ok: pushed.ok, message: pushed.message, ...(!pushed.ok && pushed.reason === "non-fast-forward" ? { nonFastForward: true } : {}) };
-    },
-    fetch: async (name) => (await fetchBranches({ workspace: git.cwd, remote, branches: [name], env: { ...GIT_STALL_ENV, ...env } })).ok,
-    async deleteBranch(name) {
-      try {
-        await client.deleteBranch(name);
-      } catch (error) {
-        const pushed = await new Git(spawnRunner, git.cwd, { ...env, ...authEnv(remote) }).tryRun(["-c", "core.hooksPath=/dev/null", "push", "--quiet", remote.url, "--delete", `refs/heads/${name}`]);
-        if (pushed.code !== 0) throw error;
-        io.warning(`${describeError(error)}; deleted ${name} with git push instead.`);
-      }
-    },
-  };
-}
-
-async function branchLinks(
-  client: GiteaClient,
-  state: RunState,
-  branch: BranchOutcome | undefined,
-  links: ReturnType<typeof linksFor>,
-  warn: (message: string) => void,
-): Promise<LinkSet> {
-  if (!state.branch || !branch?.branch) return {};
-  const set: LinkSet = { branch: { name: branch.branch, url: links.branch(branch.branch) } };
-  if (branch.movedFrom) {
-    // The work is on a branch of its own: offer to merge it into the branch it was meant for.
-    set.compare = links.compare(state.branch.isNew ? state.branch.base : branch.movedFrom, branch.branch);
-    return set;
-  }
-  if (state.branch.isNew) {
-    const open = await client.openPulls().catch((error: unknown) => {
-      warn(`Could not look for a pull request from ${branch.branch} (${describeError(error)}); linking the compare view instead.`);
-      return [];
-    });
-    const pr = open.find((p) => p.head.ref === branch.branch);
-    if (pr) set.pr = pr.html_url ?? links.issue(pr.number, true);
-    else set.compare = links.compare(state.branch.base, branch.branch);
-  }
-  return set;
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
-type FinalTarget = {
-  event: EventContext | undefined;
-  allowedHosts: string[];
-  audience: string;
-  seqFile?: string;
-  repository: string;
-  /** The run's public web page (every update carries it). */
-  runUrl?: string;
-  secret: string;
-  update: ReturnType<typeof finalUpdate>;
-};
-
-/** The backend's final update, to the endpoint the event named and finish's own allow-list accepts. */
-async function sendFinal(deps: FinishDeps, io: ReturnType<typeof redactingIO>, t: FinalTarget): Promise<void> {
-  const target = await progressTarget(t.event, t.allowedHosts);
-  if (!target.endpoint) {
-    if ("problem" in target && target.problem) io.warning(`Progress: ${target.problem}`);
-    return;
-  }
-  const progress = new ProgressClient({
-    endpoint: target.endpoint,
-    allowedHosts: t.allowedHosts,
-    repository: t.repository,
-    runId: deps.env.GITHUB_RUN_ID ?? "",
-    ...(t.runUrl ? { runUrl: t.runUrl } : {}),
-    ...(target.correlationId ? { correlationId: target.correlationId } : {}),
-    ...(t.audience ? { audience: t.audience } : {}),
-    ...(t.seqFile ? { seqFile: t.seqFile } : {}),
-    ...(t.secret ? { secret: t.secret } : {}),
-    redact: io.redactor.secrets,
-    env: deps.env,
-    log: (m) => io.info(m),
-    ...(deps.progressDelivery ? { delivery: deps.progressDelivery } : {}),
-  });
-  const reason = progress.unavailableReason();
-  if (reason) io.warning(`Progress: ${reason}.`);
-  else io.info(`Progress: ${describeDelivery(await progress.send(t.update))}`);
-}
-
-/**
- * The state file changed during the run: nothing in it is believed. The
- * tracking comment (prepare's output, verified with Gitea) and the backend
- * are told, the run fails.
- */
-async function reportTampered(
-  deps: FinishDeps,
-  io: ReturnType<typeof redactingIO>,
-  token: string,
-  apiUrl: string,
-  event: EventContext | undefined,
-  why: string,
-  secret: string,
-  progressInputs: { progress_allowed_hosts: string[]; progress_audience: string },
-): Promise<number> {
-  const reason = `Finishing the run failed: ${why}.`;
-  io.error(reason);
-  if (event) {
-    const client = new GiteaClient({
-      apiUrl,
-      token,
-      owner: event.repository.owner,
-      repo: event.repository.name,
-      ...(deps.transport ? { transport: deps.transport } : {}),
-      ...(deps.retry ? { retry: deps.retry } : {}),
-      log: (m) => io.warning(m),
-    });
-    const commentId = Number(deps.env[FINISH_ENV.commentId] ?? "") || undefined;
-    if (commentId !== undefined) {
-      try {
-        await verifiedComment(client, commentId, event.kind === "entity" ? event.entity.number : undefined);
-        await client.editComment(commentId, io.redactor.redact(finalBody({ state: { kind: "error", reason }, links: {} })));
-      } catch (error) {
-        io.error(`finish: updating the tracking comment: ${describeError(error)}`);
-      }
-    }
-    await sendFinal(deps, io, {
-      event,
-      allowedHosts: progressInputs.progress_allowed_hosts,
-      audience: progressInputs.progress_audience,
-      repository: event.repository.fullName,
-      secret,
-      update: finalUpdate({ conclusion: "failure", links: {}, error: reason }),
-    });
-  }
-  await io.appendSummary(`## Claude Code\n\n**failure**: ${reason}\n`).catch(() => undefined);
-  io.setOutput(FINISH_OUTPUTS.conclusion, "failure");
-  return 1;
 }

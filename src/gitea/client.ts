@@ -1,22 +1,13 @@
 /**
  * The one Gitea REST client. URLs are built only from the route templates in
  * routes.ts, scoped to one repository; reads of paginated lists fetch every
- * page (the first, then the rest in parallel using X-Total-Count); transient
- * failures are retried with bounded backoff. Errors name the failing call.
+ * page (pages.ts, first-items.ts); transient failures are retried with
+ * bounded backoff and errors name the failing call (request.ts).
  */
-import {
-  DEFAULT_RETRY,
-  NetworkError,
-  fetchTransport,
-  isTransientStatus,
-  retryAfterMs,
-  sleep as realSleep,
-  type HttpResponse,
-  type HttpStream,
-  type HttpTransport,
-  type RetryPolicy,
-} from "./http";
+import { DEFAULT_RETRY, fetchTransport, sleep as realSleep, type HttpStream, type HttpTransport, type RetryPolicy } from "./http";
+import { readFirstItems, type Page } from "./first-items";
 import { readAllPages } from "./pages";
+import { GiteaError, openOnServer, request, type CallOptions, type Result, type Sender } from "./request";
 import { ROUTES, type RouteName } from "./routes";
 import type {
   GiteaTimelineEvent,
@@ -37,6 +28,8 @@ import type {
   GiteaUser,
 } from "./types";
 
+export { GiteaError, type Page, type Result };
+
 /**
  * The `limit` asked for. Gitea caps it at MAX_RESPONSE_ITEMS (50 by default,
  * configurable, reported by GET /settings/api), so the page size actually
@@ -44,17 +37,6 @@ import type {
  */
 export const PAGE_LIMIT = 50;
 const PAGE_CONCURRENCY = 8;
-
-export class GiteaError extends Error {
-  constructor(
-    readonly call: string,
-    readonly status: number | undefined,
-    detail: string,
-  ) {
-    super(`Gitea ${call} failed: ${detail}`);
-    this.name = "GiteaError";
-  }
-}
 
 export type GiteaClientOptions = {
   /** `<server>/api/v1` */
@@ -71,53 +53,25 @@ export type GiteaClientOptions = {
 type Params = Record<string, string | number>;
 type Query = Record<string, string | number | boolean | undefined>;
 
-type CallOptions<T> = {
-  query?: Query;
-  body?: unknown;
-  /**
-   * For requests that are not idempotent (POST): looks for the object a
-   * previous attempt may have created before the answer was lost, so a retry
-   * never creates a duplicate. Without it such requests are retried only when
-   * the server clearly refused them (429, 503).
-   */
-  findExisting?: () => Promise<T | undefined>;
-  /** Statuses that are an answer, not an error (e.g. 404 when asking whether something exists). */
-  accept?: number[];
-  /** Extra request headers (e.g. Range). */
-  headers?: Record<string, string>;
-  /** The body is text (a log), returned as is: never parsed as JSON. */
-  raw?: boolean;
-  /**
-   * Asked before retrying a 5xx: an error to throw instead when the failure
-   * is not transient (e.g. Gitea answers 500 for the comments of a missing issue).
-   */
-  diagnose?: (status: number) => Promise<Error | undefined>;
-};
-
-export type Result<T> = { status: number; data: T; headers: HttpResponse["headers"] };
-
-/** One page of a list; `total` is the server's X-Total-Count when it sent one. */
-export type Page<T> = { items: T[]; total?: number };
-
 export class GiteaClient {
   readonly owner: string;
   readonly repo: string;
   private readonly apiUrl: string;
-  private readonly token: string;
-  private readonly transport: HttpTransport;
-  private readonly retry: RetryPolicy;
-  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly sender: Sender;
   private readonly log: (message: string) => void;
 
   constructor(options: GiteaClientOptions) {
     this.apiUrl = options.apiUrl.replace(/\/+$/, "");
-    this.token = options.token;
     this.owner = options.owner;
     this.repo = options.repo;
-    this.transport = options.transport ?? fetchTransport;
-    this.retry = { ...DEFAULT_RETRY, ...options.retry };
-    this.sleep = options.sleep ?? realSleep;
     this.log = options.log ?? (() => {});
+    this.sender = {
+      token: options.token,
+      transport: options.transport ?? fetchTransport,
+      retry: { ...DEFAULT_RETRY, ...options.retry },
+      sleep: options.sleep ?? realSleep,
+      log: this.log,
+    };
   }
 
   /** Fills a route template; owner and repo come from the client, never from callers. */
@@ -141,56 +95,7 @@ export class GiteaClient {
   async call<T>(route: RouteName, params: Params = {}, options: CallOptions<T> = {}): Promise<Result<T>> {
     const [method] = ROUTES[route].split(" ", 1) as [string];
     const url = this.url(route, params, options.query);
-    const name = `${method} ${url.slice(this.apiUrl.length).split("?")[0]}`;
-    const idempotent = method === "GET" || method === "PUT" || method === "PATCH" || method === "DELETE";
-    const headers: Record<string, string> = { accept: options.raw ? "text/plain" : "application/json", ...options.headers };
-    if (this.token) headers.authorization = `token ${this.token}`;
-    let body: string | undefined;
-    if (options.body !== undefined) {
-      headers["content-type"] = "application/json";
-      body = JSON.stringify(options.body);
-    }
-
-    let lastProblem = "";
-    for (let attempt = 1; attempt <= this.retry.attempts; attempt++) {
-      if (attempt > 1 && options.findExisting) {
-        const existing = await options.findExisting().catch(() => undefined);
-        if (existing !== undefined) return { status: 200, data: existing, headers: { get: () => null } };
-      }
-      let res: HttpResponse;
-      try {
-        res = await this.transport.send({ method, url, headers, body, timeoutMs: this.retry.timeoutMs });
-      } catch (error) {
-        if (!(error instanceof NetworkError)) throw error;
-        lastProblem = error.message;
-        const safe = idempotent || options.findExisting !== undefined;
-        if (!safe || attempt === this.retry.attempts) break;
-        await this.backoff(name, attempt, undefined, lastProblem);
-        continue;
-      }
-      if ((res.status >= 200 && res.status < 300) || options.accept?.includes(res.status)) {
-        return { status: res.status, data: options.raw ? (res.text as T) : parseBody<T>(res.text), headers: res.headers };
-      }
-      lastProblem = `HTTP ${res.status}${errorMessage(res.text)}`;
-      const refused = res.status === 429 || res.status === 503;
-      const retryable =
-        isTransientStatus(res.status) && (idempotent || refused || options.findExisting !== undefined);
-      if (!retryable || attempt === this.retry.attempts) {
-        throw new GiteaError(name, res.status, lastProblem);
-      }
-      if (res.status >= 500 && options.diagnose) {
-        const known = await options.diagnose(res.status).catch(() => undefined);
-        if (known) throw known;
-      }
-      await this.backoff(name, attempt, retryAfterMs(res.headers.get("retry-after")), lastProblem);
-    }
-    throw new GiteaError(name, undefined, `${lastProblem} (after ${this.retry.attempts} attempts)`);
-  }
-
-  private async backoff(name: string, attempt: number, serverDelay: number | undefined, problem: string) {
-    const delay = Math.min(this.retry.maxDelayMs, serverDelay ?? this.retry.baseDelayMs * 2 ** (attempt - 1));
-    this.log(`Gitea ${name}: ${problem}; retrying in ${delay} ms (attempt ${attempt + 1} of ${this.retry.attempts})`);
-    await this.sleep(delay);
+    return request<T>(this.sender, method, url, `${method} ${url.slice(this.apiUrl.length).split("?")[0]}`, options);
   }
 
   /** Every item of a paginated list, by the server's real page size (see pages.ts). */
@@ -223,38 +128,12 @@ export class GiteaClient {
     return { items: res.data ?? [], ...(total !== undefined ? { total } : {}) };
   }
 
-  /**
-   * The first `max` items of a paginated list (every item when there are no
-   * more), and how many there are: page 1 first, then the pages still needed,
-   * in parallel. Reading stops at `max`. Pages are counted by the size the
-   * server really serves (MAX_RESPONSE_ITEMS may be below PAGE_LIMIT: see
-   * pages.ts), so nothing before `max` is skipped.
-   */
+  /** The first `max` items of a paginated list and how many there are (see first-items.ts). */
   async upTo<T>(route: RouteName, params: Params, query: Query, limit: number | ((total: number) => number)): Promise<{ items: T[]; total: number }> {
-    const first = await this.page<T>(route, params, query, 1);
-    const items = [...first.items];
-    const max = typeof limit === "number" ? limit : limit(first.total ?? Number.POSITIVE_INFINITY);
-    if (first.total === undefined) {
-      // No total: keep reading while pages come back full, "full" being the server's page size.
-      let last = first.items;
-      const size = last.length > 0 && last.length < PAGE_LIMIT ? Math.min(PAGE_LIMIT, await this.maxResponseItems()) : PAGE_LIMIT;
-      for (let page = 2; last.length >= size && last.length > 0 && items.length < max; page++) {
-        last = (await this.page<T>(route, params, query, page)).items;
-        items.push(...last);
-      }
-      const total = last.length >= size && last.length > 0 ? Math.max(items.length, max + 1) : items.length;
-      return { items: items.slice(0, max), total };
-    }
-    const wanted = Math.min(first.total, max);
-    // Page 1 was full when more items remain: its length is the server's page size.
-    const size = first.items.length > 0 && first.items.length < first.total ? first.items.length : PAGE_LIMIT;
-    const pages = Math.ceil(wanted / size);
-    const rest = Array.from({ length: Math.max(0, pages - 1) }, (_, i) => i + 2);
-    for (let i = 0; i < rest.length; i += PAGE_CONCURRENCY) {
-      const batch = await Promise.all(rest.slice(i, i + PAGE_CONCURRENCY).map((page) => this.page<T>(route, params, query, page)));
-      for (const p of batch) items.push(...p.items);
-    }
-    return { items: items.slice(0, max), total: Math.max(first.total, Math.min(items.length, max)) };
+    return readFirstItems<T>((n) => this.page<T>(route, params, query, n), () => this.maxResponseItems(), limit, {
+      pageLimit: PAGE_LIMIT,
+      concurrency: PAGE_CONCURRENCY,
+    });
   }
 
   /** The web base of the server (`<server>` of `<server>/api/v1`). */
@@ -262,49 +141,9 @@ export class GiteaClient {
     return this.apiUrl.replace(/\/api\/v1$/, "");
   }
 
-  /**
-   * A GET on this Gitea server whose body is read as a stream (a file, a
-   * diff). The token goes only to this server: a URL elsewhere is refused, and
-   * a redirect is followed only while it stays on this server (a redirect
-   * elsewhere, e.g. to object storage, is an error naming where it led).
-   * Transient failures before the body starts are retried like other calls.
-   */
+  /** A GET on this Gitea server whose body is read as a stream; the token never leaves this server (see request.ts). */
   async openStream(url: string, name: string, options: { accept?: string } = {}): Promise<HttpStream> {
-    const open = this.transport.open?.bind(this.transport);
-    if (!open) throw new GiteaError(name, undefined, "this transport cannot stream");
-    const origin = new URL(this.serverUrl).origin;
-    let target = url;
-    let lastProblem = "";
-    for (let attempt = 1, redirects = 0; attempt <= this.retry.attempts; ) {
-      const here = new URL(target);
-      if (here.origin !== origin) throw new GiteaError(name, undefined, `refused: ${here.origin} is not this Gitea server (${origin})`);
-      const headers: Record<string, string> = { accept: options.accept ?? "*/*" };
-      if (this.token) headers.authorization = `token ${this.token}`;
-      let res: HttpStream;
-      try {
-        res = await open({ method: "GET", url: target, headers, timeoutMs: this.retry.timeoutMs });
-      } catch (error) {
-        if (!(error instanceof NetworkError)) throw error;
-        lastProblem = error.message;
-        if (attempt === this.retry.attempts) break;
-        await this.backoff(name, attempt++, undefined, lastProblem);
-        continue;
-      }
-      if (res.status >= 300 && res.status < 400 && res.headers.get("location")) {
-        await res.cancel();
-        const next = new URL(res.headers.get("location")!, target);
-        if (next.origin !== origin) throw new GiteaError(name, res.status, `redirected to another host (${next.origin}); not followed`);
-        if (++redirects > 3) throw new GiteaError(name, res.status, "too many redirects");
-        target = next.href;
-        continue;
-      }
-      if (res.status >= 200 && res.status < 300) return res;
-      await res.cancel();
-      lastProblem = `HTTP ${res.status}`;
-      if (!isTransientStatus(res.status) || attempt === this.retry.attempts) throw new GiteaError(name, res.status, lastProblem);
-      await this.backoff(name, attempt++, retryAfterMs(res.headers.get("retry-after")), lastProblem);
-    }
-    throw new GiteaError(name, undefined, `${lastProblem} (after ${this.retry.attempts} attempts)`);
+    return openOnServer(this.sender, this.serverUrl, url, name, options);
   }
 
   // ── Typed calls ──────────────────────────────────────────────────────────
@@ -505,23 +344,5 @@ export class GiteaClient {
   /** Adds labels (by id) to an issue or pull request; returns all its labels. */
   async addIssueLabels(index: number, labelIds: number[]): Promise<GiteaLabel[]> {
     return (await this.call<GiteaLabel[]>("addIssueLabels", { index }, { body: { labels: labelIds } })).data ?? [];
-  }
-}
-
-function parseBody<T>(text: string): T {
-  if (!text) return undefined as T;
-  try {
-    return JSON.parse(text) as T;
-  } catch {
-    return text as T;
-  }
-}
-
-function errorMessage(text: string): string {
-  try {
-    const parsed = JSON.parse(text) as { message?: string };
-    return parsed.message ? `: ${parsed.message}` : "";
-  } catch {
-    return text ? `: ${text.slice(0, 200)}` : "";
   }
 }

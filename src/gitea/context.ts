@@ -5,209 +5,10 @@
  * review events with `review: {type, content}` and no `comment`, no user
  * `type`, no top-level `label`/`assignee`.
  */
-import type { GiteaPermissions } from "./types";
+import { ContextError, DispatchError, type DispatchEvent, type EventCommon, type EventContext, type RunnerFallback, type TriggerSource } from "./event-types";
+import { Reader, isObj, readChanges, type Json } from "./payload";
 
-export class ContextError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "ContextError";
-  }
-}
-
-/** A dispatch that cannot run; carries what is needed to tell the backend so. */
-export class DispatchError extends ContextError {
-  constructor(
-    message: string,
-    readonly progressEndpoint?: string,
-    readonly correlationId?: string,
-  ) {
-    super(message);
-    this.name = "DispatchError";
-  }
-}
-
-export type RepoRef = {
-  owner: string;
-  name: string;
-  fullName: string;
-  defaultBranch: string;
-  /** Public web URL of the repository, from the payload. */
-  htmlUrl: string;
-};
-
-export type Person = { login: string; id: number; fullName?: string };
-
-/** The issue or pull request an event is about. */
-export type Entity = {
-  number: number;
-  isPR: boolean;
-  title: string;
-  body: string;
-  author: Person;
-  state: string;
-  labels: string[];
-  assignees: string[];
-  htmlUrl: string;
-  /** A pull request's head commit as the event saw it (pull_request* payloads carry it; comments do not). */
-  headSha?: string;
-  /**
-   * Where a pull request's head lives, as pull_request* payloads say (comments
-   * do not): another repository (a fork; -1 when it was deleted), or this one
-   * with refs/pull/N/head and an empty label (AGit).
-   */
-  pullOrigin?: { fork: boolean; agit: boolean; headRepo?: string };
-  /** A pull request's base branch, when the payload names it (pull_request* events). */
-  baseRef?: string;
-};
-
-/** Where the request for Claude came from, with its text. */
-export type TriggerSource =
-  | { kind: "comment"; commentId: number; body: string; createdAt: string; author: Person }
-  | { kind: "review"; reviewType: string; body: string; author: Person }
-  | { kind: "review_comment"; body: string; author: Person }
-  | { kind: "issue"; author: Person }
-  | { kind: "pull_request"; author: Person }
-  /** `pull_request` `review_requested` / `review_request_removed`: the requester (sender) and the reviewer. The PR body is context, not the request. */
-  | { kind: "review_request"; author: Person; reviewer?: Person; removed: boolean }
-  /** A `workflow_run` of this pull request's head commit (see src/gitea/workflow-run.ts); the author is the run's trigger user. */
-  | { kind: "workflow_run"; author: Person; run: WorkflowRunInfo };
-
-/** The run a `workflow_run` event (Gitea ≥ 1.25) is about. */
-export type WorkflowRunInfo = {
-  /** The run's database id and number (the web link uses the number up to 1.25). */
-  id: number;
-  number: number;
-  /** The workflow's name (`workflow.name`), else its file. */
-  workflow: string;
-  /** The event that started that run (pull_request, push, …). */
-  event: string;
-  status: string;
-  conclusion: string;
-  headSha: string;
-  htmlUrl: string;
-};
-
-type Common = {
-  eventName: string;
-  action: string;
-  repository: RepoRef;
-  sender: Person;
-  /**
-   * `repository.permissions` from the payload, present only when Gitea
-   * computed it for the sender (issue_comment: the commenter; opened issues
-   * and PRs: the poster when the poster is the sender). Otherwise undefined:
-   * the payload says nothing about the sender.
-   */
-  senderPermissions?: GiteaPermissions;
-  /**
-   * What an `edited` event changed (the text before), and on Gitea 1.25 which
-   * labels a `label_updated` added; undefined when the payload does not say.
-   */
-  changes?: EventChanges;
-};
-
-export type EventChanges = {
-  titleFrom?: string;
-  bodyFrom?: string;
-  /** Gitea ≥ 1.25 on label_updated: names of the labels just added (a replace reports the whole new set). */
-  addedLabels?: string[];
-};
-
-export type EntityEvent = Common & {
-  kind: "entity";
-  entity: Entity;
-  trigger: TriggerSource;
-};
-
-export type AutomationEvent = Common & {
-  kind: "automation";
-  /** workflow_dispatch inputs (strings), empty for other events. */
-  inputs: Record<string, string>;
-  /** workflow_run: the run the event is about. */
-  workflowRun?: WorkflowRunInfo;
-};
-
-export type DispatchEvent = Common & {
-  kind: "dispatch";
-  source: "repository_dispatch" | "workflow_dispatch";
-  description: string;
-  progressEndpoint?: string;
-  correlationId?: string;
-};
-
-export type EventContext = EntityEvent | AutomationEvent | DispatchEvent;
-
-type Json = Record<string, unknown>;
-
-const isObj = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
-
-class Reader {
-  constructor(private readonly eventName: string) {}
-  fail(field: string, expected: string): never {
-    throw new ContextError(`Event '${this.eventName}': payload field '${field}' is missing or not ${expected}.`);
-  }
-  obj(v: unknown, field: string): Json {
-    return isObj(v) ? v : this.fail(field, "an object");
-  }
-  str(v: unknown, field: string): string {
-    return typeof v === "string" ? v : this.fail(field, "a string");
-  }
-  optStr(v: unknown): string {
-    return typeof v === "string" ? v : "";
-  }
-  num(v: unknown, field: string): number {
-    return typeof v === "number" && Number.isFinite(v) ? v : this.fail(field, "a number");
-  }
-  person(v: unknown, field: string): Person {
-    const o = this.obj(v, field);
-    return {
-      login: this.str(o.login, `${field}.login`),
-      id: typeof o.id === "number" ? o.id : 0,
-      ...(typeof o.full_name === "string" && o.full_name ? { fullName: o.full_name } : {}),
-    };
-  }
-  repository(v: unknown): RepoRef {
-    const o = this.obj(v, "repository");
-    const fullName = this.str(o.full_name, "repository.full_name");
-    const owner = isObj(o.owner) && typeof o.owner.login === "string" ? o.owner.login : fullName.split("/")[0];
-    const name = typeof o.name === "string" ? o.name : fullName.split("/")[1];
-    if (!owner || !name) this.fail("repository.full_name", "'owner/name'");
-    return {
-      owner,
-      name,
-      fullName,
-      defaultBranch: this.optStr(o.default_branch) || "main",
-      htmlUrl: this.optStr(o.html_url),
-    };
-  }
-  permissions(v: unknown): GiteaPermissions | undefined {
-    if (!isObj(v)) return undefined;
-    return { admin: v.admin === true, push: v.push === true, pull: v.pull === true };
-  }
-  names(v: unknown, key: "name" | "login"): string[] {
-    if (!Array.isArray(v)) return [];
-    return v.flatMap((x) => (isObj(x) && typeof x[key] === "string" ? [x[key] as string] : []));
-  }
-  entity(v: unknown, field: string, isPR: boolean): Entity {
-    const o = this.obj(v, field);
-    const assignees = this.names(o.assignees, "login");
-    if (!assignees.length && isObj(o.assignee) && typeof o.assignee.login === "string") assignees.push(o.assignee.login);
-    return {
-      number: this.num(o.number, `${field}.number`),
-      isPR,
-      title: this.optStr(o.title),
-      body: this.optStr(o.body),
-      author: this.person(o.user, `${field}.user`),
-      state: this.optStr(o.state) || "open",
-      labels: this.names(o.labels, "name"),
-      assignees,
-      htmlUrl: this.optStr(o.html_url),
-      ...(isPR && isObj(o.head) && typeof o.head.sha === "string" && /^[0-9a-f]{40,64}$/i.test(o.head.sha) ? { headSha: o.head.sha } : {}),
-      ...(isPR ? pullOrigin(o) : {}),
-      ...(isPR && isObj(o.base) && typeof o.base.ref === "string" && o.base.ref ? { baseRef: o.base.ref } : {}),
-    };
-  }
-}
+export * from "./event-types";
 
 export const SUPPORTED_EVENTS = [
   "issue_comment",
@@ -228,28 +29,8 @@ export const SUPPORTED_EVENTS = [
 /** Dispatch fields, from repository_dispatch's client_payload or workflow_dispatch inputs. */
 export const DISPATCH_FIELDS = ["description", "progress_endpoint", "correlation_id"] as const;
 
-/** A pull_request* payload's word on where the head lives (see Entity.pullOrigin). */
-function pullOrigin(o: Json): { pullOrigin: NonNullable<Entity["pullOrigin"]> } | Record<string, never> {
-  if (!isObj(o.head) || !isObj(o.base)) return {};
-  const id = (b: Json) => (typeof b.repo_id === "number" ? b.repo_id : isObj(b.repo) && typeof b.repo.id === "number" ? b.repo.id : undefined);
-  const head = id(o.head);
-  const base = id(o.base);
-  if (head === undefined || base === undefined) return {};
-  const fork = head !== base;
-  const agit = !fork && typeof o.head.ref === "string" && o.head.ref.startsWith("refs/pull/") && !o.head.label;
-  const headRepo = isObj(o.head.repo) && typeof o.head.repo.full_name === "string" ? o.head.repo.full_name : undefined;
-  return { pullOrigin: { fork, agit, ...(headRepo ? { headRepo } : {}) } };
-}
-
 /** Events that need no payload to run a direct_prompt/override_prompt (agent mode). */
 const AUTOMATION_EVENTS = new Set(["schedule", "push", "workflow_dispatch"]);
-
-/**
- * What the runner says when the payload says nothing: Gitea re-registers
- * schedules with no payload when the job token pushes to the default branch
- * (or Actions is re-enabled), so a scheduled run may get `{}` as its event.
- */
-export type RunnerFallback = { repository: string; actor: string; ref?: string };
 
 export function parseEvent(eventName: string, payload: unknown, fallback?: RunnerFallback): EventContext {
   const r = new Reader(eventName);
@@ -382,7 +163,7 @@ function emptyAutomation(eventName: string, p: Json, fallback: RunnerFallback): 
   const [owner = "", name = ""] = fallback.repository.split("/");
   if (!owner || !name) throw new ContextError(`Event '${eventName}': the payload has no repository and GITHUB_REPOSITORY ('${fallback.repository}') is not 'owner/name'.`);
   const ref = fallback.ref ?? "";
-  const common: Common = {
+  const common: EventCommon = {
     eventName,
     action: typeof p.action === "string" ? p.action : "",
     repository: {
@@ -414,19 +195,7 @@ export function dispatchTarget(eventName: string, payload: unknown): { progressE
   return { ...(progressEndpoint ? { progressEndpoint } : {}), ...(correlationId ? { correlationId } : {}) };
 }
 
-function readChanges(v: unknown): EventChanges | undefined {
-  if (!isObj(v)) return undefined;
-  const from = (x: unknown) => (isObj(x) && typeof x.from === "string" ? x.from : undefined);
-  const titleFrom = from(v.title);
-  const bodyFrom = from(v.body);
-  const added = Array.isArray(v.added_labels)
-    ? v.added_labels.flatMap((l) => (isObj(l) && typeof l.name === "string" ? [l.name] : typeof l === "string" ? [l] : []))
-    : undefined;
-  if (titleFrom === undefined && bodyFrom === undefined && added === undefined) return undefined;
-  return { ...(titleFrom !== undefined ? { titleFrom } : {}), ...(bodyFrom !== undefined ? { bodyFrom } : {}), ...(added ? { addedLabels: added } : {}) };
-}
-
-function dispatchOrAutomation(common: Common, source: DispatchEvent["source"], fields: Json): EventContext {
+function dispatchOrAutomation(common: EventCommon, source: DispatchEvent["source"], fields: Json): EventContext {
   const text = (k: string) => (typeof fields[k] === "string" ? (fields[k] as string).trim() : fields[k] === undefined || fields[k] === null ? "" : String(fields[k]));
   const description = text("description");
   const progressEndpoint = text("progress_endpoint");
