@@ -56,7 +56,9 @@ export type RouteName = keyof typeof ROUTES;
 /**
  * Routes newer than Gitea 1.22 (absent from the 1.22 swagger spec), with the
  * version that introduced them (checked against the 1.24 and 1.25 specs by the
- * contract test). The action calls none of them; backends and the emulator do.
+ * contract test). The action calls only the Actions ones, and only from the CI
+ * tools, after GET /version said the server has them; the workflow dispatch
+ * route is for backends (examples/dispatch/).
  */
 export const NEWER_ROUTES: Record<string, string> = {
   "POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches": "1.24",
