@@ -49,14 +49,9 @@ export class InputError extends Error {
   }
 }
 
-const SECRET_INPUTS = new Set([
-  "anthropic_api_key",
-  "claude_code_oauth_token",
-  "claude_credentials",
-  "gitea_token",
-  "github_token",
-  "progress_secret",
-]);
+/** The inputs that hold a secret. */
+export const SECRET_INPUT_NAMES = ["anthropic_api_key", "claude_code_oauth_token", "claude_credentials", "gitea_token", "github_token", "progress_secret"] as const;
+const SECRET_INPUTS = new Set<string>(SECRET_INPUT_NAMES);
 
 const schema = z.object({
   trigger_phrase: oneLine("a trigger phrase such as '@claude' on one line", 100, true),
@@ -232,3 +227,15 @@ export function inertInputNotices(inputs: Inputs): string[] {
 }
 
 export const isSecretInput = (name: string) => SECRET_INPUTS.has(name);
+
+/** The secret values those inputs hold (claude_credentials: its access token), for redaction and the run step's environment check. */
+export function secretValues(inputs: Pick<Inputs, (typeof SECRET_INPUT_NAMES)[number]>): Array<string | undefined> {
+  return [
+    inputs.gitea_token,
+    inputs.github_token,
+    inputs.anthropic_api_key,
+    inputs.claude_code_oauth_token,
+    inputs.claude_credentials?.accessToken,
+    inputs.progress_secret,
+  ];
+}

@@ -23,7 +23,7 @@ import { GiteaError } from "../gitea/client";
 import { GIT_STALL_ENV, Git, finalizeBranch, spawnRunner, type BranchOutcome } from "../gitea/git";
 import { links as linksFor } from "../gitea/links";
 import type { LinkSet } from "../gitea/tracking";
-import { giteaToken, readSomeInputs } from "../inputs";
+import { SECRET_INPUT_NAMES, giteaToken, readSomeInputs, secretValues } from "../inputs";
 import { readRunnerEnv } from "../runner-env";
 import { redactingIO } from "../io";
 import type { RunState } from "../state";
@@ -45,21 +45,9 @@ export type FinishDeps = StepDeps;
 
 export async function finish(deps: FinishDeps): Promise<number> {
   const env = deps.env;
-  const secrets = readSomeInputs(
-    ["gitea_token", "github_token", "progress_secret", "anthropic_api_key", "claude_code_oauth_token", "claude_credentials"],
-    env,
-  );
+  const secrets = readSomeInputs(SECRET_INPUT_NAMES, env);
   const token = giteaToken(secrets, env.GITHUB_TOKEN);
-  const io = redactingIO(deps.io, [
-    token,
-    env.GITHUB_TOKEN,
-    secrets.gitea_token,
-    secrets.github_token,
-    secrets.progress_secret,
-    secrets.anthropic_api_key,
-    secrets.claude_code_oauth_token,
-    secrets.claude_credentials?.accessToken,
-  ]);
+  const io = redactingIO(deps.io, [token, env.GITHUB_TOKEN, ...secretValues(secrets)]);
   // The broker holds the tokens for Claude's tools: it goes first, whatever else happens.
   stopRunBroker(env[FINISH_ENV.brokerPid], env.GITHUB_ACTION_PATH ?? "", (m) => io.warning(m));
   const loaded = await loadVerifiedState(env);

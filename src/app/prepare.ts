@@ -28,7 +28,7 @@ import { readPull, type EntityData, type PullData } from "../gitea/data";
 import { links as linksFor, publicBase } from "../gitea/links";
 import { checkTrigger } from "../gitea/trigger";
 import { checkToolRule } from "../mcp/gitea/legacy-names";
-import { INPUT_NAMES, InputError, envNameOf, giteaToken, inertInputNotices, isSecretInput, readInputsDeferred, type InputProblem, type Inputs } from "../inputs";
+import { INPUT_NAMES, InputError, envNameOf, giteaToken, inertInputNotices, isSecretInput, readInputsDeferred, secretValues, type InputProblem, type Inputs } from "../inputs";
 import { redactingIO } from "../io";
 import { readRunnerEnv, type RunnerEnv } from "../runner-env";
 import type { RunMode } from "../state";
@@ -78,16 +78,7 @@ export async function prepare(deps: PrepareDeps): Promise<number> {
     return 1;
   }
   const token = giteaToken(inputs, runner.jobToken);
-  const io = redactingIO(rawIO, [
-    token,
-    runner.jobToken,
-    inputs.gitea_token,
-    inputs.github_token,
-    inputs.anthropic_api_key,
-    inputs.claude_code_oauth_token,
-    inputs.claude_credentials?.accessToken,
-    inputs.progress_secret,
-  ]);
+  const io = redactingIO(rawIO, [token, runner.jobToken, ...secretValues(inputs)]);
   const run = new PrepareContext(deps, io, runner, inputs, token);
   io.setOutput(PREPARE_OUTPUTS.containsTrigger, "false");
   try {

@@ -17,6 +17,7 @@ import { WRAPPER_MARKER, defaultMarkerFile, defaultWrapperDir, timeoutSeconds, t
 import type { McpServers } from "../../claude/mcp-config";
 import { OIDC_ENV } from "../../dispatch/oidc";
 import type { EventContext } from "../../gitea/context";
+import { secretValues } from "../../inputs";
 import type { WorkBranch } from "../../gitea/git";
 import { GITEA_MCP_SERVER } from "../../mcp/gitea/names";
 import type { RunState } from "../../state";
@@ -83,12 +84,7 @@ export async function setUpBoundary(
   const secrets = [
     run.token,
     runner.jobToken,
-    inputs.gitea_token,
-    inputs.github_token,
-    inputs.anthropic_api_key,
-    inputs.claude_code_oauth_token,
-    inputs.claude_credentials?.accessToken,
-    inputs.progress_secret,
+    ...secretValues(inputs),
     env[OIDC_ENV.requestToken],
     env.ACTIONS_RUNTIME_TOKEN,
   ].filter((s): s is string => Boolean(s && s.trim()));
