@@ -17,7 +17,7 @@
  * Prints a markdown table row per version. Results are recorded in
  * docs/research/cli-versions.md.
  */
-import { execFileSync, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { existsSync, realpathSync } from "node:fs";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import http from "node:http";
@@ -26,6 +26,7 @@ import { join } from "node:path";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import * as z from "zod";
+import { cmp, install, npmVersions } from "./cli-versions";
 import { lastToolResults, startModel, text, toolUse, type ScriptedModel } from "../test/support/model/index";
 
 const KEY = "sk-ant-api03-feature-probe-KEY-0123456789";
@@ -237,17 +238,6 @@ const PROBES: Record<string, Probe> = {
   },
 };
 
-function install(dir: string, version: string): string {
-  const prefix = join(dir, version);
-  const bin = join(prefix, "node_modules", ".bin", "claude");
-  if (!existsSync(bin)) {
-    execFileSync("npm", ["install", "--no-save", "--no-audit", "--no-fund", "--prefix", prefix, `@anthropic-ai/claude-code@${version}`], {
-      stdio: ["ignore", "ignore", "inherit"],
-    });
-  }
-  return bin;
-}
-
 export async function probeCli(cli: string, only?: string[]): Promise<Record<string, { ok: boolean; note: string }>> {
   const out: Record<string, { ok: boolean; note: string }> = {};
   for (const [name, probe] of Object.entries(PROBES)) {
@@ -283,15 +273,7 @@ async function main() {
   if (bisect !== -1) {
     // --bisect FEATURE FROM TO: the first version in [FROM, TO] (npm order) where FEATURE works, assuming it stays.
     const [feature, from, to] = args.slice(bisect + 1, bisect + 4) as [string, string, string];
-    const cmp = (a: string, b: string) => {
-      const pa = a.split(".").map(Number);
-      const pb = b.split(".").map(Number);
-      for (let i = 0; i < 3; i++) if (pa[i] !== pb[i]) return (pa[i] ?? 0) - (pb[i] ?? 0);
-      return 0;
-    };
-    const all = (JSON.parse(execFileSync("npm", ["view", "@anthropic-ai/claude-code", "versions", "--json"], { encoding: "utf8" })) as string[])
-      .filter((v) => /^\d+\.\d+\.\d+$/.test(v) && cmp(v, from) >= 0 && cmp(v, to) <= 0)
-      .sort(cmp);
+    const all = npmVersions().filter((v) => cmp(v, from) >= 0 && cmp(v, to) <= 0);
     const works = async (v: string) => {
       const r = (await probeCli(install(dir, v), [feature]))[feature]!;
       console.log(`${feature} ${v}: ${r.ok ? "yes" : "no"} (${r.note.replace(/\s+/g, " ").slice(0, 120)})`);

@@ -17,8 +17,6 @@
  * Prints one line per version: `pass <version>` or `FAIL <version>: <why>`.
  * Results and the method are recorded in PINS.md ("Minimum CLI").
  */
-import { execFileSync } from "node:child_process";
-import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -26,6 +24,7 @@ import { echoMcpConfig } from "../test/support/model/mcp";
 import { startModel, structuredOutput, text, toolUse } from "../test/support/model/index";
 import { runAction } from "../test/support/runner/index";
 import { PINS } from "../src/pins";
+import { cmp, install, npmVersions } from "./cli-versions";
 
 type Options = { schema: boolean; allFlags: boolean; dir: string; versions: string[]; keep: boolean };
 
@@ -41,30 +40,6 @@ function parseArgs(argv: string[]): Options & { bisect?: [string, string] } {
     else o.versions.push(a);
   }
   return o;
-}
-
-const cmp = (a: string, b: string) => {
-  const pa = a.split(".").map(Number);
-  const pb = b.split(".").map(Number);
-  for (let i = 0; i < 3; i++) if (pa[i] !== pb[i]) return (pa[i] ?? 0) - (pb[i] ?? 0);
-  return 0;
-};
-
-function npmVersions(): string[] {
-  const out = execFileSync("npm", ["view", "@anthropic-ai/claude-code", "versions", "--json"], { encoding: "utf8" });
-  return (JSON.parse(out) as string[]).filter((v) => /^\d+\.\d+\.\d+$/.test(v)).sort(cmp);
-}
-
-/** Installs one version (once) and returns its `claude`. */
-function install(dir: string, version: string): string {
-  const prefix = join(dir, version);
-  const bin = join(prefix, "node_modules", ".bin", "claude");
-  if (!existsSync(bin)) {
-    execFileSync("npm", ["install", "--no-save", "--no-audit", "--no-fund", "--prefix", prefix, `@anthropic-ai/claude-code@${version}`], {
-      stdio: ["ignore", "ignore", "inherit"],
-    });
-  }
-  return bin;
 }
 
 export type TryResult = { version: string; ok: boolean; why: string; log: string };
